@@ -1,0 +1,704 @@
+package io.tracewarden.engine;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.tracewarden.engine.internal.Decoders;
+import io.tracewarden.engine.internal.KeywordAutomaton;
+import io.tracewarden.engine.internal.Placeholders;
+import io.tracewarden.engine.internal.Slice;
+import io.tracewarden.engine.internal.TextView;
+import io.tracewarden.engine.internal.Validators;
+import io.tracewarden.engine.internal.Windows;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+
+/**
+ * Finds and masks secrets in strings. Immutable and thread-safe: build one and share it.
+ *
+ * <p>One pass of a case-insensitive Aho-Corasick automaton over all rule keywords finds where
+ * rules may match; each rule's RE2 regex then runs only in a bounded window around its keyword
+ * hits (rules without keywords run over the whole string). Matches are filtered by entropy,
+ * placeholder detection, the rule's validator and allowlists, then overlaps are resolved: a
+ * specific rule beats a generic one, then the longest match wins, then the higher severity, then
+ * the earlier rule. JSON string escapes, URL encoding and base64 runs are decoded (nested at most
+ * {@value #MAX_DEPTH} deep) and scanned too; their findings map back to the encoded span.
+ */
+public final class SecretEngine {
+
+  /** Maximum nesting of decoders (e.g. base64 inside a JSON string: 2). */
+  public static final int MAX_DEPTH = 2;
+
+  private static final int LINE_LIMIT = 4096;
+  private static final int BOUNDARY_EXTENSION = 64;
+
+  public static final java.util.concurrent.ConcurrentHashMap<String, Long> DEBUG = new java.util.concurrent.ConcurrentHashMap<>();
+  private final CompiledRule[] rules;
+  private final KeywordAutomaton automaton;
+  private final int[][] rulesByKeyword;
+  private final int[] keywordlessRules;
+  private final Set<String> allowValues;
+  private final Pattern[] allowRegexes;
+  private final CompiledAllowlist[] globalAllowlists;
+  private final boolean json;
+  private final boolean base64;
+  private final boolean url;
+  private final MaskingStyle masking;
+  private final ThreadLocal<Mac> macs;
+
+  private SecretEngine(Builder b, byte[] key) {
+    List<CompiledRule> compiled = new ArrayList<>();
+    for (Rule rule : b.rules.values()) {
+      if (b.disabled.contains(rule.id()) || rule.severity().compareTo(b.minSeverity) < 0) {
+        continue;
+      }
+      compiled.add(CompiledRule.compile(rule, compiled.size()));
+    }
+    rules = compiled.toArray(new CompiledRule[0]);
+
+    Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
+    List<Integer> keywordless = new ArrayList<>();
+    for (CompiledRule r : rules) {
+      if (r.rule.keywords().isEmpty()) {
+        keywordless.add(r.index);
+      }
+      for (String k : r.rule.keywords()) {
+        List<Integer> list = byKeyword.computeIfAbsent(fold(k), x -> new ArrayList<>());
+        if (!list.contains(r.index)) {
+          list.add(r.index);
+        }
+      }
+    }
+    automaton = new KeywordAutomaton(new ArrayList<>(byKeyword.keySet()));
+    rulesByKeyword = byKeyword.values().stream()
+        .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+        .toArray(int[][]::new);
+    keywordlessRules = keywordless.stream().mapToInt(Integer::intValue).toArray();
+
+    allowValues = Set.copyOf(b.allowValues);
+    allowRegexes = b.allowRegexes.stream()
+        .map(re -> compile(re, "allow regex"))
+        .toArray(Pattern[]::new);
+    globalAllowlists = b.globalAllowlists.stream()
+        .map(a -> CompiledAllowlist.compile(a, "global allowlist"))
+        .toArray(CompiledAllowlist[]::new);
+    json = b.json;
+    base64 = b.base64;
+    url = b.url;
+    masking = b.masking;
+    Fingerprints.newMac(key); // fail fast on a bad key
+    byte[] keyCopy = key.clone();
+    macs = ThreadLocal.withInitial(() -> Fingerprints.newMac(keyCopy));
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The secrets in {@code text}, sorted by start offset, non-overlapping. Offsets are UTF-16
+   * char offsets into {@code text}; for secrets found in decoded content they cover the encoded
+   * form.
+   */
+  public List<Finding> scan(String text) {
+    Objects.requireNonNull(text, "text");
+    Scan scan = new Scan(text);
+    scan.view(TextView.root(text));
+    return scan.candidates == null ? List.of() : resolve(scan.candidates, scan.rejected);
+  }
+
+  /**
+   * Masks exactly each finding's span with the configured {@link MaskingStyle}. Returns the same
+   * {@code text} instance when nothing was found.
+   */
+  public Redaction redact(String text) {
+    List<Finding> findings = scan(text);
+    if (findings.isEmpty()) {
+      return new Redaction(text, List.of(), false);
+    }
+    StringBuilder sb = new StringBuilder(text.length() + 40 * findings.size());
+    int last = 0;
+    for (Finding f : findings) {
+      sb.append(text, last, f.start());
+      sb.append(masking.replacement(f.ruleId(), f.fingerprint(),
+          new Slice(text, f.start(), f.end())));
+      last = f.end();
+    }
+    sb.append(text, last, text.length());
+    return new Redaction(sb.toString(), findings,
+        masking instanceof MaskingStyle.DropAttribute);
+  }
+
+  /** Number of active rules (after disabled rules and the minimum severity are applied). */
+  public int ruleCount() {
+    return rules.length;
+  }
+
+  /** Ids of the active rules, in order. */
+  public List<String> ruleIds() {
+    return Arrays.stream(rules).map(r -> r.rule.id()).toList();
+  }
+
+  private List<Finding> resolve(List<Candidate> candidates, List<int[]> rejected) {
+    candidates.sort(this::comparePriority);
+    TreeMap<Integer, Candidate> accepted = new TreeMap<>();
+    for (Candidate c : candidates) {
+      if (rejected != null && rules[c.rule].rule.generic() && overlapsAny(c, rejected)) {
+        continue;
+      }
+      Entry<Integer, Candidate> before = accepted.floorEntry(c.start);
+      if (before != null && before.getValue().end > c.start) {
+        continue;
+      }
+      Entry<Integer, Candidate> after = accepted.higherEntry(c.start);
+      if (after != null && after.getKey() < c.end) {
+        continue;
+      }
+      accepted.put(c.start, c);
+    }
+    Mac mac = macs.get();
+    List<Finding> out = new ArrayList<>(accepted.size());
+    for (Candidate c : accepted.values()) {
+      Rule rule = rules[c.rule].rule;
+      out.add(new Finding(rule.id(), rule.severity(), c.start, c.end,
+          Fingerprints.of(mac, c.secret)));
+    }
+    return List.copyOf(out);
+  }
+
+  private static boolean overlapsAny(Candidate c, List<int[]> spans) {
+    for (int[] s : spans) {
+      if (s[0] < c.end && c.start < s[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Specific before generic, then longer, more severe, earlier rule, more decoded, start. */
+  private int comparePriority(Candidate a, Candidate b) {
+    CompiledRule ra = rules[a.rule];
+    CompiledRule rb = rules[b.rule];
+    if (ra.rule.generic() != rb.rule.generic()) {
+      return ra.rule.generic() ? 1 : -1;
+    }
+    int c = Integer.compare(b.end - b.start, a.end - a.start);
+    if (c != 0) {
+      return c;
+    }
+    c = rb.rule.severity().compareTo(ra.rule.severity());
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.rule, b.rule);
+    if (c != 0) {
+      return c;
+    }
+    // Same span from raw and decoded text: the decoded secret is the canonical value, so its
+    // fingerprint is the same whatever the encoding.
+    c = Integer.compare(b.depth, a.depth);
+    return c != 0 ? c : Integer.compare(a.start, b.start);
+  }
+
+  private static String fold(String s) {
+    char[] c = s.toCharArray();
+    for (int i = 0; i < c.length; i++) {
+      c[i] = Character.toLowerCase(c[i]);
+    }
+    return new String(c);
+  }
+
+  private static Pattern compile(String regex, String what) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(what + ": invalid RE2 regex: " + e.getDescription(), e);
+    }
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /** Per-call state of one {@link #scan(String)}. */
+  private final class Scan {
+    final String root;
+    final int[] span = new int[2];
+    List<Candidate> candidates;
+    List<int[]> rejected;
+
+    Scan(String root) {
+      this.root = root;
+    }
+
+    void view(TextView view) {
+      String t = view.text();
+      ViewHits hits = new ViewHits(view);
+      automaton.scan(t, hits);
+      hits.flush();
+      for (int r : keywordlessRules) {
+        run(view, r, 0, t.length());
+      }
+      if (view.depth() >= MAX_DEPTH) {
+        return;
+      }
+      if (json) {
+        TextView v = Decoders.json(view);
+        if (v != null) {
+          view(v);
+        }
+      }
+      if (url) {
+        TextView v = Decoders.url(view);
+        if (v != null) {
+          view(v);
+        }
+      }
+      if (base64) {
+        Decoders.base64(view, this::view);
+      }
+    }
+
+    /** Runs rule {@code r} over {@code view[from, to)}, widened to word boundaries. */
+    void run(TextView view, int r, int from, int to) {
+      CompiledRule cr = rules[r];
+      String t = view.text();
+      int n = t.length();
+      int limit = Math.max(0, from - BOUNDARY_EXTENSION);
+      while (from > limit && isWordChar(t.charAt(from - 1))) {
+        from--;
+      }
+      limit = Math.min(n, to + BOUNDARY_EXTENSION);
+      while (to < limit && isWordChar(t.charAt(to))) {
+        to++;
+      }
+      DEBUG.merge(cr.rule.id(), (long) (to - from), Long::sum);
+      Matcher m = cr.pattern.matcher(new Slice(t, from, to));
+      while (m.find()) {
+        if (m.end() == to - from && to < n) {
+          // The match may continue past the window: retry on a long window from its start.
+          int retryFrom = from + m.start();
+          Matcher longer = cr.pattern.matcher(
+              new Slice(t, retryFrom, Math.min(n, retryFrom + Windows.RETRY)));
+          if (longer.lookingAt()) {
+            accept(view, cr, longer, retryFrom);
+          } else {
+            accept(view, cr, m, from);
+          }
+          return;
+        }
+        accept(view, cr, m, from);
+      }
+    }
+
+    private void accept(TextView view, CompiledRule cr, Matcher m, int offset) {
+      int g = cr.secretGroup(m);
+      int ss = m.start(g);
+      int se = m.end(g);
+      if (ss < 0 || se <= ss) {
+        return;
+      }
+      String t = view.text();
+      int vs = offset + ss;
+      int ve = offset + se;
+      String secret = t.substring(vs, ve);
+      Rule rule = cr.rule;
+      if (rule.entropy() > 0 && Validators.entropy(secret) < rule.entropy()) {
+        return;
+      }
+      if (Placeholders.isPlaceholder(secret)) {
+        return;
+      }
+      if (!Validators.validate(rule.validator(), secret)) {
+        if (!rule.generic()) {
+          // e.g. a ghp_ token with a bad checksum: not a secret, so no generic rule may report it
+          view.toRoot(vs, ve, span);
+          if (rejected == null) {
+            rejected = new ArrayList<>();
+          }
+          rejected.add(new int[] {span[0], span[1]});
+        }
+        return;
+      }
+      if (allowValues.contains(secret)) {
+        return;
+      }
+      for (Pattern p : allowRegexes) {
+        if (p.matcher(secret).find()) {
+          return;
+        }
+      }
+      if (cr.allowlists.length > 0 || globalAllowlists.length > 0) {
+        int ms = offset + m.start();
+        int me = offset + m.end();
+        for (CompiledAllowlist a : cr.allowlists) {
+          if (a.allows(secret, t, ms, me)) {
+            return;
+          }
+        }
+        for (CompiledAllowlist a : globalAllowlists) {
+          if (a.allows(secret, t, ms, me)) {
+            return;
+          }
+        }
+      }
+      view.toRoot(vs, ve, span);
+      int rs = span[0];
+      int re = span[1];
+      if (json) {
+        if (view.fromJson() && hasUnescapedQuote(root, rs, re)) {
+          return; // would cut through JSON structure
+        }
+        rs = snapStart(root, rs);
+        re = snapEnd(root, re);
+      }
+      if (candidates == null) {
+        candidates = new ArrayList<>();
+      }
+      candidates.add(new Candidate(cr.index, rs, re, secret, view.depth()));
+    }
+
+    /** Collects keyword hits into per-rule windows and runs each window once. */
+    private final class ViewHits implements KeywordAutomaton.HitListener {
+      final TextView view;
+      final int n;
+      int[] start;
+      int[] end;
+
+      ViewHits(TextView view) {
+        this.view = view;
+        this.n = view.text().length();
+      }
+
+      @Override
+      public void onHit(int keyword, int s, int e) {
+        if (start == null) {
+          start = new int[rules.length];
+          end = new int[rules.length];
+          Arrays.fill(end, -1);
+        }
+        for (int r : rulesByKeyword[keyword]) {
+          int ws = Math.max(0, s - Windows.BEFORE);
+          int we = (int) Math.min(n, (long) e + rules[r].after);
+          if (end[r] >= 0 && ws <= end[r]) {
+            start[r] = Math.min(start[r], ws);
+            end[r] = Math.max(end[r], we);
+          } else {
+            if (end[r] >= 0) {
+              run(view, r, start[r], end[r]);
+            }
+            start[r] = ws;
+            end[r] = we;
+          }
+        }
+      }
+
+      void flush() {
+        if (end == null) {
+          return;
+        }
+        for (int r = 0; r < end.length; r++) {
+          if (end[r] >= 0) {
+            run(view, r, start[r], end[r]);
+          }
+        }
+      }
+    }
+  }
+
+  /** True when {@code s[from, to)} holds a {@code "} that is not part of a backslash escape. */
+  static boolean hasUnescapedQuote(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == '"' && !escapedAt(s, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when the char at {@code i} is preceded by an odd number of backslashes. */
+  private static boolean escapedAt(String s, int i) {
+    int k = 0;
+    while (i - 1 - k >= 0 && s.charAt(i - 1 - k) == '\\') {
+      k++;
+    }
+    return (k & 1) == 1;
+  }
+
+  /** Length of the escape starting at {@code i} (a backslash not itself escaped), else 0. */
+  private static int escapeLength(String s, int i) {
+    if (i < 0 || i + 1 >= s.length() || s.charAt(i) != '\\' || escapedAt(s, i)) {
+      return 0;
+    }
+    if (s.charAt(i + 1) == 'u') {
+      if (i + 6 > s.length()) {
+        return 0;
+      }
+      for (int k = i + 2; k < i + 6; k++) {
+        if (Character.digit(s.charAt(k), 16) < 0) {
+          return 0;
+        }
+      }
+      return 6;
+    }
+    return 2;
+  }
+
+  /** Moves a span start that falls inside a backslash escape back to the escape's start. */
+  static int snapStart(String s, int start) {
+    for (int j = start - 1; j >= Math.max(0, start - 5); j--) {
+      if (s.charAt(j) == '\\') {
+        int len = escapeLength(s, j);
+        if (len > 0 && j + len > start) {
+          return j;
+        }
+      }
+    }
+    return start;
+  }
+
+  /** Moves a span end that falls inside a backslash escape forward to the escape's end. */
+  static int snapEnd(String s, int end) {
+    for (int j = end - 1; j >= Math.max(0, end - 5); j--) {
+      if (s.charAt(j) == '\\') {
+        int len = escapeLength(s, j);
+        if (len > 0 && j + len > end) {
+          return j + len;
+        }
+      }
+    }
+    return end;
+  }
+
+  /** A match that passed all filters, with its span in the input text. */
+  private record Candidate(int rule, int start, int end, String secret, int depth) {
+    @Override
+    public String toString() {
+      return "Candidate{rule=" + rule + ", start=" + start + ", end=" + end + "}";
+    }
+  }
+
+  /** A rule with its compiled regex and allowlists. */
+  private static final class CompiledRule {
+    final Rule rule;
+    final int index;
+    final Pattern pattern;
+    final int groups;
+    final int after;
+    final CompiledAllowlist[] allowlists;
+
+    private CompiledRule(Rule rule, int index, Pattern pattern, CompiledAllowlist[] allowlists) {
+      this.rule = rule;
+      this.index = index;
+      this.pattern = pattern;
+      this.groups = pattern.groupCount();
+      this.after = Windows.after(rule.regex());
+      this.allowlists = allowlists;
+    }
+
+    static CompiledRule compile(Rule rule, int index) {
+      String what = "rule " + rule.id();
+      for (int i = 0; i < rule.id().length(); i++) {
+        char c = rule.id().charAt(i);
+        if (c == '"' || c == '\\' || c == ']' || c < 0x20 || Character.isWhitespace(c)) {
+          throw new IllegalArgumentException(
+              what + ": id must not contain whitespace, '\"', '\\', ']' or control chars");
+        }
+      }
+      Pattern p = SecretEngine.compile(rule.regex(), what);
+      if (rule.secretGroup() > p.groupCount()) {
+        throw new IllegalArgumentException(what + ": secret group " + rule.secretGroup()
+            + " but the regex has only " + p.groupCount() + " group(s)");
+      }
+      CompiledAllowlist[] allowlists = rule.allowlists().stream()
+          .map(a -> CompiledAllowlist.compile(a, what + " allowlist"))
+          .toArray(CompiledAllowlist[]::new);
+      return new CompiledRule(rule, index, p, allowlists);
+    }
+
+    int secretGroup(Matcher m) {
+      int g = rule.secretGroup();
+      if (g != Rule.FIRST_NON_EMPTY_GROUP) {
+        return g;
+      }
+      for (int i = 1; i <= groups; i++) {
+        if (m.start(i) >= 0 && m.end(i) > m.start(i)) {
+          return i;
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** An {@link Allowlist} with compiled regexes and folded stopwords. */
+  private record CompiledAllowlist(
+      Pattern[] regexes, String[] stopwords, Allowlist.Target target,
+      Allowlist.Condition condition) {
+
+    static CompiledAllowlist compile(Allowlist a, String what) {
+      Pattern[] regexes = a.regexes().stream().map(r -> SecretEngine.compile(r, what))
+          .toArray(Pattern[]::new);
+      String[] stopwords = a.stopwords().stream().map(s -> s.toLowerCase(Locale.ROOT))
+          .toArray(String[]::new);
+      return new CompiledAllowlist(regexes, stopwords, a.target(), a.condition());
+    }
+
+    boolean allows(String secret, String text, int matchStart, int matchEnd) {
+      if (regexes.length == 0 && stopwords.length == 0) {
+        return false;
+      }
+      String t;
+      switch (target) {
+        case MATCH:
+          t = text.substring(matchStart, matchEnd);
+          break;
+        case LINE:
+          t = line(text, matchStart, matchEnd);
+          break;
+        default:
+          t = secret;
+      }
+      boolean re = false;
+      for (Pattern p : regexes) {
+        if (p.matcher(t).find()) {
+          re = true;
+          break;
+        }
+      }
+      boolean sw = false;
+      if (stopwords.length > 0) {
+        String lower = t.toLowerCase(Locale.ROOT);
+        for (String s : stopwords) {
+          if (lower.contains(s)) {
+            sw = true;
+            break;
+          }
+        }
+      }
+      if (condition == Allowlist.Condition.OR) {
+        return re || sw;
+      }
+      return (regexes.length == 0 || re) && (stopwords.length == 0 || sw);
+    }
+
+    private static String line(String text, int from, int to) {
+      int a = from;
+      int limit = Math.max(0, from - LINE_LIMIT);
+      while (a > limit && text.charAt(a - 1) != '\n') {
+        a--;
+      }
+      int b = to;
+      limit = Math.min(text.length(), to + LINE_LIMIT);
+      while (b < limit && text.charAt(b) != '\n') {
+        b++;
+      }
+      return text.substring(a, b);
+    }
+  }
+
+  /** Configures and builds a {@link SecretEngine}. */
+  public static final class Builder {
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final Set<String> disabled = new HashSet<>();
+    private final Set<String> allowValues = new LinkedHashSet<>();
+    private final List<String> allowRegexes = new ArrayList<>();
+    private final List<Allowlist> globalAllowlists = new ArrayList<>();
+    private Severity minSeverity = Severity.LOW;
+    private boolean json = true;
+    private boolean base64 = true;
+    private boolean url = true;
+    private MaskingStyle masking = MaskingStyle.redacted();
+    private byte[] fingerprintKey;
+
+    private Builder() {}
+
+    /** Adds rules; a rule with the id of an earlier one replaces it (keeping its position). */
+    public Builder addRules(Collection<Rule> newRules) {
+      for (Rule r : Objects.requireNonNull(newRules, "rules")) {
+        rules.put(Objects.requireNonNull(r, "rule").id(), r);
+      }
+      return this;
+    }
+
+    /** Adds one rule, see {@link #addRules(Collection)}. */
+    public Builder addRule(Rule rule) {
+      return addRules(List.of(rule));
+    }
+
+    /** Rule ids not to run. Unknown ids are ignored. */
+    public Builder disabledRules(Collection<String> ruleIds) {
+      disabled.addAll(Objects.requireNonNull(ruleIds, "ruleIds"));
+      return this;
+    }
+
+    /** Exact secret values that are never reported. */
+    public Builder allowValues(Collection<String> literalValues) {
+      allowValues.addAll(Objects.requireNonNull(literalValues, "literalValues"));
+      return this;
+    }
+
+    /** RE2 regexes: a secret in which any of them is found is not reported. */
+    public Builder allowRegexes(Collection<String> re2Regexes) {
+      allowRegexes.addAll(Objects.requireNonNull(re2Regexes, "re2Regexes"));
+      return this;
+    }
+
+    /** Allowlists applied to every rule (e.g. a gitleaks file's global {@code [allowlist]}). */
+    public Builder globalAllowlists(Collection<Allowlist> allowlists) {
+      globalAllowlists.addAll(Objects.requireNonNull(allowlists, "allowlists"));
+      return this;
+    }
+
+    /** Rules below this severity do not run. Default {@link Severity#LOW}. */
+    public Builder minSeverity(Severity s) {
+      minSeverity = Objects.requireNonNull(s, "minSeverity");
+      return this;
+    }
+
+    /** Which decoders run (JSON string escapes, base64 runs, URL encoding). Default all. */
+    public Builder decoders(boolean json, boolean base64, boolean url) {
+      this.json = json;
+      this.base64 = base64;
+      this.url = url;
+      return this;
+    }
+
+    /** How findings are masked. Default {@link MaskingStyle#redacted()}. */
+    public Builder masking(MaskingStyle style) {
+      masking = Objects.requireNonNull(style, "masking");
+      return this;
+    }
+
+    /** HMAC-SHA256 key for fingerprints (see {@link Fingerprints}). Required. */
+    public Builder fingerprintKey(byte[] key) {
+      fingerprintKey = Objects.requireNonNull(key, "fingerprintKey").clone();
+      return this;
+    }
+
+    /**
+     * Compiles everything.
+     *
+     * @throws NullPointerException if no fingerprint key was set
+     * @throws IllegalArgumentException naming the rule id on a bad regex or secret group
+     */
+    public SecretEngine build() {
+      Objects.requireNonNull(fingerprintKey,
+          "fingerprintKey is required: call Builder.fingerprintKey(...), "
+              + "e.g. with Fingerprints.loadOrCreateKey(path)");
+      return new SecretEngine(this, fingerprintKey);
+    }
+  }
+}
