@@ -20,6 +20,15 @@ public interface Host {
     return extensions().values().stream().filter(type::isInstance).map(type::cast).toList();
   }
 
+  /**
+   * The entry of pipeline {@code id} (e.g. {@code logs/audit}), so a component can inject
+   * telemetry it produces itself, such as audit checkpoints shipped off-host. Data injected here
+   * runs through that pipeline's processors like any received data.
+   */
+  default Optional<io.tracewarden.core.consumer.Consumer> pipeline(String id) {
+    return Optional.empty();
+  }
+
   /** Health of the service as a whole, for health endpoints. */
   ServiceStatus status();
 }

@@ -9,6 +9,7 @@ import io.tracewarden.core.component.Host;
 import io.tracewarden.core.component.Processor;
 import io.tracewarden.core.component.Receiver;
 import io.tracewarden.core.component.ServiceStatus;
+import io.tracewarden.core.consumer.Consumer;
 import io.tracewarden.core.telemetry.SelfTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ public final class Service implements Host, AutoCloseable {
   private final Map<PipelineId, List<Processor>> processors;
   private final Map<ComponentId, Receiver> receivers;
   private final Map<PipelineId, PipelineDescription> pipelines;
+  private final Map<PipelineId, Consumer> pipelineEntries;
   private final SelfTelemetry telemetry;
   private final AuditBus audit;
   private final Duration shutdownTimeout;
@@ -52,6 +55,7 @@ public final class Service implements Host, AutoCloseable {
       Map<PipelineId, List<Processor>> processors,
       Map<ComponentId, Receiver> receivers,
       Map<PipelineId, PipelineDescription> pipelines,
+      Map<PipelineId, Consumer> pipelineEntries,
       SelfTelemetry telemetry,
       AuditBus audit,
       Duration shutdownTimeout,
@@ -61,6 +65,7 @@ public final class Service implements Host, AutoCloseable {
     this.processors = Collections.unmodifiableMap(new LinkedHashMap<>(processors));
     this.receivers = Collections.unmodifiableMap(new LinkedHashMap<>(receivers));
     this.pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
+    this.pipelineEntries = Map.copyOf(pipelineEntries);
     this.telemetry = telemetry;
     this.audit = audit;
     this.shutdownTimeout = shutdownTimeout;
@@ -99,6 +104,14 @@ public final class Service implements Host, AutoCloseable {
   @Override
   public Map<ComponentId, Extension> extensions() {
     return extensions;
+  }
+
+  @Override
+  public Optional<Consumer> pipeline(String id) {
+    return pipelineEntries.entrySet().stream()
+        .filter(entry -> entry.getKey().toString().equals(id))
+        .map(Map.Entry::getValue)
+        .findFirst();
   }
 
   @Override

@@ -181,7 +181,8 @@ public final class ServiceBuilder {
 
     validateUnused(receivers.keySet(), exporters.keySet(), specs, extensions.keySet());
     root.checkNoUnknownKeys();
-    return new Service(extensions, exporters, processors, receivers, descriptions, telemetry,
+    return new Service(extensions, exporters, processors, receivers, descriptions,
+        pipelineEntries, telemetry,
         audit, shutdownTimeout, dataDirectory);
   }
 

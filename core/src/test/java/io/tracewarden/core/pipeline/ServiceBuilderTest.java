@@ -94,6 +94,19 @@ class ServiceBuilderTest {
   }
 
   @Test
+  void componentsCanInjectIntoANamedPipeline() throws Exception {
+    Service service = build(VALID);
+    service.start();
+    assertThat(service.pipeline("logs/none")).isEmpty();
+    service.pipeline("traces/raw").orElseThrow()
+        .consume(Telemetry.traces(request("injected"), TestComponents.context())).get();
+    assertThat(TestFactories.exported.get("test_exporter/two")).singleElement()
+        .satisfies(t -> assertThat(tags(t)).isEmpty());
+    assertThat(TestFactories.exported).doesNotContainKey("test_exporter/one");
+    service.shutdown();
+  }
+
+  @Test
   void startsDownstreamFirstAndStopsIntakeFirst() throws Exception {
     Service service = build(VALID);
     service.start();
