@@ -1,0 +1,117 @@
+package io.tracewarden.processors.memorylimiter;
+
+import io.tracewarden.core.component.ComponentSettings;
+import io.tracewarden.core.component.Host;
+import io.tracewarden.core.component.Processor;
+import io.tracewarden.core.consumer.Consumer;
+import io.tracewarden.core.consumer.Telemetry;
+import io.tracewarden.core.consumer.TelemetryException;
+import io.opentelemetry.api.metrics.LongCounter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the agent alive under overload: while heap use is above the soft limit, new data is
+ * refused with a retryable back-pressure error (OTLP 429 / RESOURCE_EXHAUSTED with a retry hint)
+ * instead of being buffered towards an {@code OutOfMemoryError}. Above the hard limit it also asks
+ * the JVM to collect, as the Collector's limiter does.
+ *
+ * <p>Heap use is read on every request (two cheap native calls) as well as by a background check,
+ * so a burst between checks is still seen. The background check is what turns refusing off
+ * again once garbage has been collected.
+ */
+final class MemoryLimiterProcessor implements Processor {
+
+  private static final Logger logger = LoggerFactory.getLogger(MemoryLimiterProcessor.class);
+  private static final long MIB = 1L << 20;
+
+  private final Object lock = new Object();
+  private final MemoryLimiterConfig limits;
+  private final HeapGauge heap;
+  private final Consumer next;
+  private final String id;
+  private final LongCounter refusals;
+  private volatile boolean refusing;
+  private ScheduledExecutorService checker;
+
+  MemoryLimiterProcessor(ComponentSettings settings, MemoryLimiterConfig limits, HeapGauge heap,
+      Consumer next) {
+    this.limits = limits;
+    this.heap = heap;
+    this.next = next;
+    this.id = settings.id().toString();
+    this.refusals = settings.metrics().meter().counterBuilder("tracewarden.memory_limiter.refusals")
+        .setDescription("Requests refused because heap use was above the soft limit")
+        .setUnit("{request}").build();
+    settings.metrics().gauge("tracewarden.memory_limiter.heap_used", "Heap in use", "By", heap::usedBytes);
+  }
+
+  @Override
+  public void start(Host host) {
+    synchronized (lock) {
+      if (checker != null) {
+        return;
+      }
+      checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "tracewarden-memory-limiter");
+        thread.setDaemon(true);
+        return thread;
+      });
+      long period = limits.checkInterval().toNanos();
+      checker.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> consume(Telemetry telemetry) {
+    if (refusing || heap.usedBytes() > limits.softLimit()) {
+      if (!refusing) {
+        check();
+      }
+      if (refusing) {
+        refusals.add(1);
+        return CompletableFuture.failedFuture(TelemetryException.backPressure(
+            "memory limit reached in " + id + "; retry later", limits.retryAfter()));
+      }
+    }
+    return next.consume(telemetry);
+  }
+
+  /** Re-evaluates the state; collects garbage first when above the hard limit. */
+  void check() {
+    long used = heap.usedBytes();
+    if (used > limits.hardLimit()) {
+      System.gc();
+      used = heap.usedBytes();
+    }
+    boolean above = used > limits.softLimit();
+    if (above != refusing) {
+      refusing = above;
+      if (above) {
+        logger.warn("{}: heap in use {} MiB is above the soft limit {} MiB; refusing new data",
+            id, used / MIB, limits.softLimit() / MIB);
+      } else {
+        logger.info("{}: heap in use {} MiB is below the soft limit again; accepting data",
+            id, used / MIB);
+      }
+    }
+  }
+
+  boolean refusing() {
+    return refusing;
+  }
+
+  @Override
+  public void shutdown(Duration timeout) {
+    synchronized (lock) {
+      if (checker != null) {
+        checker.shutdownNow();
+      }
+    }
+  }
+}
