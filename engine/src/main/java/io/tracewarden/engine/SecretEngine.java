@@ -44,7 +44,6 @@ public final class SecretEngine {
   private static final int LINE_LIMIT = 4096;
   private static final int BOUNDARY_EXTENSION = 64;
 
-  public static final java.util.concurrent.ConcurrentHashMap<String, Long> DEBUG = new java.util.concurrent.ConcurrentHashMap<>();
   private final CompiledRule[] rules;
   private final KeywordAutomaton automaton;
   private final int[][] rulesByKeyword;
@@ -285,7 +284,6 @@ public final class SecretEngine {
       while (to < limit && isWordChar(t.charAt(to))) {
         to++;
       }
-      DEBUG.merge(cr.rule.id(), (long) (to - from), Long::sum);
       Matcher m = cr.pattern.matcher(new Slice(t, from, to));
       while (m.find()) {
         if (m.end() == to - from && to < n) {
@@ -391,7 +389,7 @@ public final class SecretEngine {
           Arrays.fill(end, -1);
         }
         for (int r : rulesByKeyword[keyword]) {
-          int ws = Math.max(0, s - Windows.BEFORE);
+          int ws = Math.max(0, s - rules[r].before);
           int we = (int) Math.min(n, (long) e + rules[r].after);
           if (end[r] >= 0 && ws <= end[r]) {
             start[r] = Math.min(start[r], ws);
@@ -498,6 +496,7 @@ public final class SecretEngine {
     final Pattern pattern;
     final int groups;
     final int after;
+    final int before;
     final CompiledAllowlist[] allowlists;
 
     private CompiledRule(Rule rule, int index, Pattern pattern, CompiledAllowlist[] allowlists) {
@@ -506,6 +505,7 @@ public final class SecretEngine {
       this.pattern = pattern;
       this.groups = pattern.groupCount();
       this.after = Windows.after(rule.regex());
+      this.before = Windows.before(rule.regex());
       this.allowlists = allowlists;
     }
 

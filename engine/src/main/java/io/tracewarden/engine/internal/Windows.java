@@ -7,8 +7,8 @@ package io.tracewarden.engine.internal;
  */
 public final class Windows {
 
-  /** Chars scanned before a keyword hit (then extended to a non-word char). */
-  public static final int BEFORE = 256;
+  /** Most chars scanned before a keyword hit (then extended to a non-word char). */
+  public static final int MAX_BEFORE = 1024;
   /** Window after a hit for regexes with unbounded repetition. */
   public static final int LONG = 16 * 1024;
   /** Window for the retry of a match that reached its window's end. */
@@ -16,8 +16,16 @@ public final class Windows {
 
   private Windows() {}
 
+  /**
+   * Chars scanned before the start of a keyword hit: the keyword may sit anywhere in a match, so
+   * the same estimate as {@link #after(String)}, capped at {@value #MAX_BEFORE}.
+   */
+  public static int before(String regex) {
+    return Math.min(MAX_BEFORE, after(regex));
+  }
+
   /** Allowance per unbounded repetition ({@code *}, {@code +}, {@code {n,}}). */
-  public static final int PER_UNBOUNDED = 256;
+  public static final int PER_UNBOUNDED = 64;
 
   /**
    * Chars scanned after the end of a keyword hit: regex length + 64 + the upper bounds of
@@ -27,7 +35,7 @@ public final class Windows {
    * #LONG} outright.
    */
   public static int after(String regex) {
-    long total = 64L + regex.length();
+    long total = 32L + regex.length() / 2;
     int n = regex.length();
     for (int i = 0; i < n; i++) {
       char c = regex.charAt(i);
