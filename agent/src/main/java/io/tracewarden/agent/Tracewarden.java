@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
         RunCommand.class,
         ValidateCommand.class,
         ComponentsCommand.class,
+        ScanCommand.class,
+        RedactCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Tracewarden implements Callable<Integer> {
