@@ -1,6 +1,7 @@
 package io.tracewarden.agent;
 
 import io.tracewarden.core.pipeline.Service;
+import io.tracewarden.recording.cli.AuditCommand;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
         ComponentsCommand.class,
         ScanCommand.class,
         RedactCommand.class,
+        AuditCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Tracewarden implements Callable<Integer> {

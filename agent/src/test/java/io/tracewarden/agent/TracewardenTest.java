@@ -28,6 +28,14 @@ class TracewardenTest {
   }
 
   @Test
+  void auditCommandsAreRegistered() {
+    Cli.Result result = Cli.run("audit", "--help");
+
+    assertThat(result.exitCode()).isEqualTo(0);
+    assertThat(result.out()).contains("verify", "prove", "sessions", "replay");
+  }
+
+  @Test
   void noCommandPrintsUsageAndExitsTwo() {
     Cli.Result result = Cli.run();
 
