@@ -255,16 +255,10 @@ public final class SecretEngine {
         return;
       }
       if (json) {
-        TextView v = Decoders.json(view);
-        if (v != null) {
-          view(v);
-        }
+        Decoders.json(view, this::view);
       }
       if (url) {
-        TextView v = Decoders.url(view);
-        if (v != null) {
-          view(v);
-        }
+        Decoders.url(view, this::view);
       }
       if (base64) {
         Decoders.base64(view, this::view);
@@ -300,6 +294,32 @@ public final class SecretEngine {
         }
         accept(view, cr, m, from);
       }
+    }
+
+    /**
+     * Runs anchored rule {@code cr} at a keyword hit {@code [s, e)}: the match must start at
+     * {@code s}. The window is widened to a word boundary like {@link #run}'s.
+     */
+    void runAnchored(TextView view, CompiledRule cr, int s, int e) {
+      String t = view.text();
+      int n = t.length();
+      int to = (int) Math.min(n, (long) e + cr.after);
+      int limit = Math.min(n, to + BOUNDARY_EXTENSION);
+      while (to < limit && isWordChar(t.charAt(to))) {
+        to++;
+      }
+      Matcher m = cr.pattern.matcher(new Slice(t, s, to));
+      if (!m.lookingAt()) {
+        return;
+      }
+      if (m.end() == to - s && to < n) {
+        // The match may continue past the window: retry on a long window.
+        m = cr.pattern.matcher(new Slice(t, s, Math.min(n, s + Windows.RETRY)));
+        if (!m.lookingAt()) {
+          return;
+        }
+      }
+      accept(view, cr, m, s);
     }
 
     private void accept(TextView view, CompiledRule cr, Matcher m, int offset) {
@@ -375,6 +395,7 @@ public final class SecretEngine {
       final int n;
       int[] start;
       int[] end;
+      int[] lastAnchored; // 1 + start of the last anchored attempt per rule
 
       ViewHits(TextView view) {
         this.view = view;
@@ -386,9 +407,20 @@ public final class SecretEngine {
         if (start == null) {
           start = new int[rules.length];
           end = new int[rules.length];
+          lastAnchored = new int[rules.length];
           Arrays.fill(end, -1);
         }
         for (int r : rulesByKeyword[keyword]) {
+          CompiledRule cr = rules[r];
+          if (cr.anchored) {
+            // The match starts at the hit: one anchored attempt, no window search.
+            if (lastAnchored[r] != s + 1
+                && (s == 0 || !Windows.isAsciiWord(view.text().charAt(s - 1)))) {
+              lastAnchored[r] = s + 1;
+              runAnchored(view, cr, s, e);
+            }
+            continue;
+          }
           int ws = Math.max(0, s - rules[r].before);
           int we = (int) Math.min(n, (long) e + rules[r].after);
           if (end[r] >= 0 && ws <= end[r]) {
@@ -497,6 +529,8 @@ public final class SecretEngine {
     final int groups;
     final int after;
     final int before;
+    /** Every match starts at a keyword hit (see {@link Windows#startsAtKeyword}). */
+    final boolean anchored;
     final CompiledAllowlist[] allowlists;
 
     private CompiledRule(Rule rule, int index, Pattern pattern, CompiledAllowlist[] allowlists) {
@@ -505,7 +539,11 @@ public final class SecretEngine {
       this.pattern = pattern;
       this.groups = pattern.groupCount();
       this.after = Windows.after(rule.regex());
-      this.before = Windows.before(rule.regex());
+      List<String> keywords = rule.keywords().stream().map(SecretEngine::fold).toList();
+      int offset = Windows.keywordOffset(rule.regex(), keywords, BOUNDARY_EXTENSION);
+      this.before = offset >= 0 ? Math.min(offset, Windows.MAX_BEFORE)
+          : Windows.before(rule.regex());
+      this.anchored = Windows.startsAtKeyword(rule.regex(), keywords);
       this.allowlists = allowlists;
     }
 

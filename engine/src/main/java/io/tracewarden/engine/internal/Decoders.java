@@ -14,26 +14,31 @@ public final class Decoders {
   private Decoders() {}
 
   /**
-   * JSON string unescaping ({@code \" \\ \/ \b \f \n \r \t \\uXXXX}) over the whole view; other
-   * backslashes are kept. Null when the text has no such escape.
+   * Chars of context decoded around escapes: a decoded view covers each cluster of escapes plus
+   * this much text on both sides (snapped to whitespace), so a secret that touches an escape is
+   * always inside a view while long escape-free stretches (already scanned as they are) are not
+   * copied and scanned again.
    */
-  public static TextView json(TextView view) {
+  public static final int CONTEXT = 2048;
+  /** How far a region boundary may move to reach whitespace. */
+  private static final int SNAP = 256;
+
+  /**
+   * JSON string unescaping ({@code \" \\ \/ \b \f \n \r \t \\uXXXX}); other backslashes are
+   * kept. Passes one view per region around escapes (see {@link #CONTEXT}); none when the text
+   * has no such escape.
+   */
+  public static void json(TextView view, Consumer<TextView> sink) {
     String s = view.text();
-    int first = s.indexOf('\\');
-    if (first < 0) {
-      return null;
+    int i = s.indexOf('\\');
+    if (i < 0) {
+      return;
     }
     int n = s.length();
-    StringBuilder out = null;
-    int[] esc = new int[64];
-    int count = 0;
-    int copied = 0;
-    for (int i = first; i < n - 1; i++) {
-      if (s.charAt(i) != '\\') {
-        continue;
-      }
+    Escapes esc = new Escapes();
+    for (; i >= 0 && i < n - 1; i = s.indexOf('\\', i)) {
       char c = s.charAt(i + 1);
-      char decoded;
+      int decoded;
       int len = 2;
       switch (c) {
         case '"': decoded = '"'; break;
@@ -47,63 +52,44 @@ public final class Decoders {
         case 'u':
           int v = i + 6 <= n ? hex4(s, i + 2) : -1;
           if (v < 0) {
+            i++;
             continue;
           }
-          decoded = (char) v;
+          decoded = v;
           len = 6;
           break;
         default:
+          i++;
           continue;
       }
-      if (out == null) {
-        out = new StringBuilder(n);
-      }
-      out.append(s, copied, i);
-      int dpos = out.length();
-      out.append(decoded);
-      if (4 * count + 4 > esc.length) {
-        esc = Arrays.copyOf(esc, esc.length * 2);
-      }
-      esc[4 * count] = dpos;
-      esc[4 * count + 1] = 1;
-      esc[4 * count + 2] = i;
-      esc[4 * count + 3] = len;
-      count++;
-      i += len - 1;
-      copied = i + 1;
+      esc.add(i, len, decoded, false);
+      i += len;
     }
-    if (out == null) {
-      return null;
-    }
-    out.append(s, copied, n);
-    return TextView.escaped(view, TextView.Kind.JSON, out.toString(), esc, count);
+    esc.emit(view, TextView.Kind.JSON, sink);
   }
 
   /**
    * Percent-decoding ({@code %xx}, UTF-8 multi-byte sequences as one unit; invalid sequences and
-   * {@code +} are kept). Null when the text has no valid {@code %xx}.
+   * {@code +} are kept). Passes one view per region around escapes (see {@link #CONTEXT}); none
+   * when the text has no valid {@code %xx}.
    */
-  public static TextView url(TextView view) {
+  public static void url(TextView view, Consumer<TextView> sink) {
     String s = view.text();
-    int first = s.indexOf('%');
-    if (first < 0) {
-      return null;
+    int i = s.indexOf('%');
+    if (i < 0) {
+      return;
     }
     int n = s.length();
-    StringBuilder out = null;
-    int[] esc = new int[64];
-    int count = 0;
-    int copied = 0;
-    for (int i = first; i + 2 < n; i++) {
-      if (s.charAt(i) != '%') {
-        continue;
-      }
+    Escapes esc = new Escapes();
+    for (; i >= 0 && i + 2 < n; i = s.indexOf('%', i)) {
       int b0 = hex2(s, i + 1);
       if (b0 < 0) {
+        i++;
         continue;
       }
       int need = b0 < 0x80 ? 0 : b0 >= 0xF0 && b0 < 0xF5 ? 3 : b0 >= 0xE0 ? 2 : b0 >= 0xC2 ? 1 : -1;
       if (need < 0 || (b0 >= 0xF5)) {
+        i++;
         continue;
       }
       int cp = need == 0 ? b0 : need == 1 ? b0 & 0x1F : need == 2 ? b0 & 0x0F : b0 & 0x07;
@@ -119,30 +105,91 @@ public final class Decoders {
       }
       if (!ok || (need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF))
           || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        i++;
         continue;
       }
-      if (out == null) {
-        out = new StringBuilder(n);
+      esc.add(i, j - i, cp, true);
+      i = j;
+    }
+    esc.emit(view, TextView.Kind.URL, sink);
+  }
+
+  /** Escapes found in a text (parent offsets), grouped into regions when emitted. */
+  private static final class Escapes {
+    int[] pos = new int[64]; // 3 ints per escape: ppos, plen, code point
+    int count;
+
+    void add(int ppos, int plen, int cp, boolean codePoint) {
+      if (3 * count + 3 > pos.length) {
+        pos = Arrays.copyOf(pos, pos.length * 2);
       }
-      out.append(s, copied, i);
-      int dpos = out.length();
-      out.appendCodePoint(cp);
-      if (4 * count + 4 > esc.length) {
-        esc = Arrays.copyOf(esc, esc.length * 2);
-      }
-      esc[4 * count] = dpos;
-      esc[4 * count + 1] = out.length() - dpos;
-      esc[4 * count + 2] = i;
-      esc[4 * count + 3] = j - i;
+      pos[3 * count] = ppos;
+      pos[3 * count + 1] = plen;
+      pos[3 * count + 2] = codePoint ? cp : -1 - cp; // negative: a single UTF-16 char
       count++;
-      i = j - 1;
-      copied = j;
     }
-    if (out == null) {
-      return null;
+
+    void emit(TextView view, TextView.Kind kind, Consumer<TextView> sink) {
+      String s = view.text();
+      int n = s.length();
+      int k = 0;
+      while (k < count) {
+        int regionStart = snapBack(s, Math.max(0, pos[3 * k] - CONTEXT));
+        int last = k;
+        int regionEnd = snapForward(s, pos[3 * k] + pos[3 * k + 1] + CONTEXT, n);
+        while (last + 1 < count && pos[3 * (last + 1)] < regionEnd) {
+          last++;
+          int e = pos[3 * last] + pos[3 * last + 1];
+          regionEnd = Math.max(regionEnd, snapForward(s, e + CONTEXT, n));
+        }
+        StringBuilder out = new StringBuilder(regionEnd - regionStart);
+        int[] esc = new int[4 * (last - k + 1)];
+        int copied = regionStart;
+        for (int q = k; q <= last; q++) {
+          int ppos = pos[3 * q];
+          int plen = pos[3 * q + 1];
+          int cp = pos[3 * q + 2];
+          out.append(s, copied, ppos);
+          int dpos = out.length();
+          if (cp < 0) {
+            out.append((char) (-1 - cp));
+          } else {
+            out.appendCodePoint(cp);
+          }
+          int e = 4 * (q - k);
+          esc[e] = dpos;
+          esc[e + 1] = out.length() - dpos;
+          esc[e + 2] = ppos;
+          esc[e + 3] = plen;
+          copied = ppos + plen;
+        }
+        out.append(s, copied, regionEnd);
+        sink.accept(TextView.escaped(view, kind, out.toString(), regionStart, regionEnd, esc,
+            last - k + 1));
+        k = last + 1;
+      }
     }
-    out.append(s, copied, n);
-    return TextView.escaped(view, TextView.Kind.URL, out.toString(), esc, count);
+  }
+
+  /** Moves a region start back to just after whitespace (at most {@value #SNAP} chars). */
+  private static int snapBack(String s, int i) {
+    int limit = Math.max(0, i - SNAP);
+    while (i > limit && !Character.isWhitespace(s.charAt(i - 1))) {
+      i--;
+    }
+    return i;
+  }
+
+  /** Moves a region end forward to whitespace (at most {@value #SNAP} chars). */
+  private static int snapForward(String s, int i, int n) {
+    if (i >= n) {
+      return n;
+    }
+    int limit = Math.min(n, i + SNAP);
+    while (i < limit && !Character.isWhitespace(s.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   /**

@@ -45,9 +45,13 @@ public final class TextView {
     return new TextView(decoded, parent, Kind.BASE64, start, end, null, 0);
   }
 
-  /** An escape-decoded view of the whole parent. */
-  static TextView escaped(TextView parent, Kind kind, String decoded, int[] escapes, int count) {
-    return new TextView(decoded, parent, kind, 0, parent.text.length(), escapes, count);
+  /**
+   * An escape-decoded view of {@code parent[start, end)}; escape positions ({@code ppos}) are
+   * parent offsets.
+   */
+  static TextView escaped(TextView parent, Kind kind, String decoded, int start, int end,
+      int[] escapes, int count) {
+    return new TextView(decoded, parent, kind, start, end, escapes, count);
   }
 
   public String text() {
@@ -97,7 +101,7 @@ public final class TextView {
   private int mapStart(int i) {
     int k = lastEscapeAtOrBefore(i, false);
     if (k < 0) {
-      return i;
+      return segmentStart + i;
     }
     int dpos = escapes[4 * k];
     int dlen = escapes[4 * k + 1];
@@ -109,7 +113,7 @@ public final class TextView {
   private int mapEnd(int e) {
     int k = lastEscapeAtOrBefore(e, true);
     if (k < 0) {
-      return e;
+      return segmentStart + e;
     }
     int dpos = escapes[4 * k];
     int dlen = escapes[4 * k + 1];
