@@ -1,0 +1,195 @@
+package io.tracewarden.javaagent.instrumentation.langchain4j;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.javaagent.bootstrap.CallDepth;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Helper injected into the application's class loader: starts and ends one GenAI client span per
+ * outermost {@code doChat}. Message content (prompts, reasoning, tool calls) is recorded as
+ * {@code gen_ai.input.messages} / {@code gen_ai.output.messages} JSON when content capture is on
+ * (the Tracewarden distribution's default); the extension's exporter masks it before export.
+ */
+public final class LangChain4jSpans {
+
+  static final String CAPTURE_PROPERTY = "otel.instrumentation.genai.capture-message-content";
+  static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+  static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
+  static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+  static final AttributeKey<Double> TEMPERATURE =
+      AttributeKey.doubleKey("gen_ai.request.temperature");
+  static final AttributeKey<Double> TOP_P = AttributeKey.doubleKey("gen_ai.request.top_p");
+  static final AttributeKey<Long> MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
+  static final AttributeKey<String> RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
+  static final AttributeKey<String> RESPONSE_MODEL =
+      AttributeKey.stringKey("gen_ai.response.model");
+  static final AttributeKey<List<String>> FINISH_REASONS =
+      AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+  static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+  static final AttributeKey<Long> OUTPUT_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.output_tokens");
+  static final AttributeKey<String> INPUT_MESSAGES =
+      AttributeKey.stringKey("gen_ai.input.messages");
+  static final AttributeKey<String> OUTPUT_MESSAGES =
+      AttributeKey.stringKey("gen_ai.output.messages");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  private static final boolean CAPTURE_CONTENT = captureContent();
+
+  private LangChain4jSpans() {}
+
+  public static Call start(ChatModel model, ChatRequest request) {
+    CallDepth depth = CallDepth.forClass(ChatModel.class);
+    if (depth.getAndIncrement() > 0) {
+      return new Call(depth, null, null); // a model delegating to another: one span only
+    }
+    Tracer tracer = GlobalOpenTelemetry.getTracer("io.tracewarden.langchain4j");
+    String modelName = request.modelName();
+    SpanBuilder builder = tracer
+        .spanBuilder(modelName == null ? "chat" : "chat " + modelName)
+        .setSpanKind(SpanKind.CLIENT)
+        .setParent(Context.current())
+        .setAttribute(OPERATION, "chat")
+        .setAttribute(PROVIDER, provider(model));
+    if (modelName != null) {
+      builder.setAttribute(REQUEST_MODEL, modelName);
+    }
+    if (request.temperature() != null) {
+      builder.setAttribute(TEMPERATURE, request.temperature());
+    }
+    if (request.topP() != null) {
+      builder.setAttribute(TOP_P, request.topP());
+    }
+    if (request.maxOutputTokens() != null) {
+      builder.setAttribute(MAX_TOKENS, (long) request.maxOutputTokens());
+    }
+    if (CAPTURE_CONTENT) {
+      builder.setAttribute(INPUT_MESSAGES, GenAiMessages.input(request.messages()));
+    }
+    Span span = builder.startSpan();
+    return new Call(depth, span, span.makeCurrent());
+  }
+
+  public static void end(Call call, ChatResponse response, Throwable error) {
+    if (call == null) {
+      return;
+    }
+    call.depth.decrementAndGet();
+    if (call.span == null) {
+      return;
+    }
+    call.scope.close();
+    Span span = call.span;
+    try {
+      if (error != null) {
+        span.setStatus(StatusCode.ERROR);
+        span.setAttribute(ERROR_TYPE, error.getClass().getName());
+      }
+      if (response != null) {
+        setIfPresent(span, RESPONSE_ID, response.id());
+        setIfPresent(span, RESPONSE_MODEL, response.modelName());
+        FinishReason finish = response.finishReason();
+        String finishReason = finish == null ? null : finishReason(finish);
+        if (finishReason != null) {
+          span.setAttribute(FINISH_REASONS, List.of(finishReason));
+        }
+        TokenUsage usage = response.tokenUsage();
+        if (usage != null && usage.inputTokenCount() != null) {
+          span.setAttribute(INPUT_TOKENS, (long) usage.inputTokenCount());
+        }
+        if (usage != null && usage.outputTokenCount() != null) {
+          span.setAttribute(OUTPUT_TOKENS, (long) usage.outputTokenCount());
+        }
+        AiMessage ai = response.aiMessage();
+        if (CAPTURE_CONTENT && ai != null) {
+          span.setAttribute(OUTPUT_MESSAGES, GenAiMessages.output(ai, finishReason));
+        }
+      }
+    } finally {
+      span.end();
+    }
+  }
+
+  static String finishReason(FinishReason finish) {
+    switch (finish.name()) {
+      case "TOOL_EXECUTION":
+        return "tool_call";
+      case "OTHER":
+        return "error";
+      default:
+        return finish.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  static String provider(ChatModel model) {
+    String name;
+    try {
+      name = model.provider().name();
+    } catch (RuntimeException | LinkageError e) {
+      return "langchain4j";
+    }
+    switch (name) {
+      case "OPEN_AI":
+        return "openai";
+      case "ANTHROPIC":
+        return "anthropic";
+      case "AZURE_OPEN_AI":
+        return "azure.ai.openai";
+      case "AMAZON_BEDROCK":
+        return "aws.bedrock";
+      case "GOOGLE_AI_GEMINI":
+        return "gcp.gemini";
+      case "GOOGLE_VERTEX_AI_GEMINI":
+      case "GOOGLE_VERTEX_AI_ANTHROPIC":
+        return "gcp.vertex_ai";
+      case "MISTRAL_AI":
+        return "mistral_ai";
+      case "WATSONX":
+        return "ibm.watsonx.ai";
+      default:
+        return name.toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static void setIfPresent(Span span, AttributeKey<String> key, String value) {
+    if (value != null) {
+      span.setAttribute(key, value);
+    }
+  }
+
+  private static boolean captureContent() {
+    String v = System.getProperty(CAPTURE_PROPERTY);
+    if (v == null) {
+      v = System.getenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT");
+    }
+    return v == null || Boolean.parseBoolean(v.trim()); // on by default: masked before export
+  }
+
+  /** One doChat call in flight. */
+  public static final class Call {
+    final CallDepth depth;
+    final Span span;
+    final Scope scope;
+
+    Call(CallDepth depth, Span span, Scope scope) {
+      this.depth = depth;
+      this.span = span;
+      this.scope = scope;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.tracewarden.javaagent.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tracewarden.javaagent.sample.Planted;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An OpenAI-compatible chat completions endpoint answering one recorded-style completion. */
+final class FakeModelServer implements AutoCloseable {
+
+  private final HttpServer server;
+  private final AtomicInteger requests = new AtomicInteger();
+
+  FakeModelServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.start();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+
+  int requests() {
+    return requests.get();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    requests.incrementAndGet();
+    byte[] body = completionJson().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  static String completionJson() {
+    return "{\"id\":\"" + Planted.RESPONSE_ID + "\",\"object\":\"chat.completion\","
+        + "\"created\":1764000000,\"model\":\"" + Planted.MODEL + "-2024-07-18\","
+        + "\"system_fingerprint\":\"fp_tw\","
+        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+        + "\"content\":" + json(Planted.CONTENT) + ","
+        + "\"reasoning_content\":" + json(Planted.REASONING) + ","
+        + "\"tool_calls\":[{\"id\":\"" + Planted.TOOL_CALL_ID + "\",\"type\":\"function\","
+        + "\"function\":{\"name\":\"" + Planted.TOOL_NAME + "\",\"arguments\":"
+        + json(Planted.TOOL_ARGUMENTS) + "}}]},"
+        + "\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],"
+        + "\"usage\":{\"prompt_tokens\":42,\"completion_tokens\":17,\"total_tokens\":59}}";
+  }
+
+  private static String json(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+}

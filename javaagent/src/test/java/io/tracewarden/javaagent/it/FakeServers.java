@@ -1,0 +1,19 @@
+package io.tracewarden.javaagent.it;
+
+/**
+ * Starts the fake model and the OTLP receiver until killed, for manual runs and the overhead
+ * measurement in docs/javaagent.md. Prints {@code MODEL <baseUrl>} and {@code OTLP <endpoint>}.
+ */
+public final class FakeServers {
+
+  private FakeServers() {}
+
+  public static void main(String[] args) throws Exception {
+    FakeModelServer model = new FakeModelServer();
+    OtlpReceiver otlp = new OtlpReceiver();
+    System.out.println("MODEL " + model.baseUrl());
+    System.out.println("OTLP " + otlp.endpoint());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}
