@@ -3,9 +3,7 @@ package io.tracewarden.javaagent;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,21 +25,7 @@ final class MaskingLogRecordExporter implements LogRecordExporter {
 
   @Override
   public CompletableResultCode export(Collection<LogRecordData> logs) {
-    List<LogRecordData> out = new ArrayList<>(logs.size());
-    for (LogRecordData log : logs) {
-      LogRecordData masked;
-      try {
-        masked = masker.mask(log);
-      } catch (RuntimeException e) {
-        stats.failed(e);
-        continue;
-      }
-      if (masked != log) {
-        stats.maskedLogs.increment();
-      }
-      out.add(masked);
-    }
-    return delegate.export(out);
+    return delegate.export(stats.maskEach(logs, masker::mask, stats.maskedLogs));
   }
 
   @Override

@@ -3,9 +3,7 @@ package io.tracewarden.javaagent;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,21 +24,7 @@ final class MaskingSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    List<SpanData> out = new ArrayList<>(spans.size());
-    for (SpanData span : spans) {
-      SpanData masked;
-      try {
-        masked = masker.mask(span);
-      } catch (RuntimeException e) {
-        stats.failed(e);
-        continue;
-      }
-      if (masked != span) {
-        stats.maskedSpans.increment();
-      }
-      out.add(masked);
-    }
-    return delegate.export(out);
+    return delegate.export(stats.maskEach(spans, masker::mask, stats.maskedSpans));
   }
 
   @Override
