@@ -1,5 +1,6 @@
 package io.tracewarden.agent;
 
+import io.tracewarden.agent.approvals.ApprovalsCommand;
 import io.tracewarden.core.pipeline.Service;
 import io.tracewarden.recording.cli.AuditCommand;
 import java.io.PrintWriter;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
         ScanCommand.class,
         RedactCommand.class,
         AuditCommand.class,
+        ApprovalsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Tracewarden implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package io.tracewarden.agent.admin;
 
+import io.tracewarden.agent.approvals.OidcConfig;
 import io.tracewarden.core.config.ConfigSection;
 import java.util.Objects;
 
@@ -8,8 +9,10 @@ import java.util.Objects;
  *
  * @param host the address to bind, e.g. {@code 127.0.0.1}
  * @param port the port to bind; 0 picks a free one (see {@link AdminExtension#port()})
+ * @param oidc how bearer tokens of the component APIs (holds) are verified, or null: then those
+ *     APIs are not served at all
  */
-record AdminConfig(String host, int port) {
+record AdminConfig(String host, int port, OidcConfig oidc) {
 
   static final String DEFAULT_ENDPOINT = "127.0.0.1:13133";
 
@@ -37,6 +40,8 @@ record AdminConfig(String host, int port) {
     if (port < 0 || port > 65535) {
       throw config.error("endpoint", "the port must be a number from 0 to 65535");
     }
-    return new AdminConfig(host, port);
+    ConfigSection auth = config.section("auth");
+    OidcConfig oidc = auth.has("oidc") ? OidcConfig.from(auth.section("oidc")) : null;
+    return new AdminConfig(host, port, oidc);
   }
 }

@@ -8,9 +8,12 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.tracewarden.agent.approvals.HoldsApi;
+import io.tracewarden.agent.approvals.TokenVerifier;
 import io.tracewarden.core.component.ComponentId;
 import io.tracewarden.core.component.Extension;
 import io.tracewarden.core.component.Host;
+import io.tracewarden.core.component.Registrar;
 import io.tracewarden.core.component.ServiceStatus;
 import io.tracewarden.core.telemetry.SelfTelemetry;
 import java.net.InetSocketAddress;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -34,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * processor (say, the approval API) starts. Routes therefore live in a router this class owns
  * rather than in Armeria's immutable route table: {@link #addService} works before or after
  * {@link #start}, and a mounted service sees the full request path.
+ *
+ * <p>It is also the {@link Registrar} through which processors offer objects the agent serves:
+ * with {@code auth.oidc} configured, the holds API ({@link HoldsApi}) serves every registered
+ * {@link io.tracewarden.processors.approval.HoldStore} behind bearer-token authentication. Without
+ * it, no such API is mounted at all.
  */
-public final class AdminExtension implements Extension {
+public final class AdminExtension implements Extension, Registrar {
 
   private static final Logger logger = LoggerFactory.getLogger(AdminExtension.class);
 
@@ -51,6 +60,8 @@ public final class AdminExtension implements Extension {
   /** Longest prefix first; replaced as a whole so that requests never see a partial update. */
   private volatile List<Mount> mounts = List.of();
   private volatile Host host;
+  private final List<Registered> registered = new CopyOnWriteArrayList<>();
+  private volatile TokenVerifier verifier;
   private Server server;
   private boolean shutDown;
 
@@ -58,6 +69,10 @@ public final class AdminExtension implements Extension {
     this.id = Objects.requireNonNull(id, "id");
     this.config = Objects.requireNonNull(config, "config");
     this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+    if (config.oidc() != null) {
+      addService(HoldsApi.PREFIX, new HoldsApi(config.oidc(), () -> verifier,
+          () -> registered(io.tracewarden.processors.approval.HoldStore.class)));
+    }
   }
 
   @Override
@@ -67,6 +82,9 @@ public final class AdminExtension implements Extension {
         return;
       }
       this.host = Objects.requireNonNull(host, "host");
+      if (config.oidc() != null) {
+        verifier = TokenVerifier.create(config.oidc());
+      }
       Server built = Server.builder()
           .http(new InetSocketAddress(config.host(), config.port()))
           // No quiet period: the admin endpoints answer at once, and the service drains the
@@ -108,6 +126,29 @@ public final class AdminExtension implements Extension {
       sorted.sort(Comparator.comparingInt((Mount m) -> m.prefix.length()).reversed());
       mounts = List.copyOf(sorted);
     }
+  }
+
+  @Override
+  public <T> AutoCloseable register(Class<T> type, T object) {
+    Registered entry = new Registered(Objects.requireNonNull(type, "type"),
+        Objects.requireNonNull(object, "object"));
+    registered.add(entry);
+    if (config.oidc() == null) {
+      logger.warn("{}: a {} registered, but without auth.oidc no API serves it", id,
+          type.getSimpleName());
+    }
+    return () -> registered.remove(entry);
+  }
+
+  /** What is registered under {@code type} right now. */
+  public <T> List<T> registered(Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (Registered entry : registered) {
+      if (entry.type == type) {
+        out.add(type.cast(entry.object));
+      }
+    }
+    return out;
   }
 
   /** The bound port once started (useful with port 0), else -1. */
@@ -218,4 +259,15 @@ public final class AdminExtension implements Extension {
   }
 
   private record Mount(String prefix, HttpService service) {}
+
+  /** Identity-compared, so that closing one registration never removes an equal twin. */
+  private static final class Registered {
+    final Class<?> type;
+    final Object object;
+
+    Registered(Class<?> type, Object object) {
+      this.type = type;
+      this.object = object;
+    }
+  }
 }
