@@ -45,6 +45,10 @@ class LifecycleTest {
     return Stream.of(
         Arguments.of(new OtlpGrpcExporterFactory(), "endpoint: http://127.0.0.1:${PORT}"),
         Arguments.of(new OtlpHttpExporterFactory(), "endpoint: http://127.0.0.1:${PORT}"),
+        Arguments.of(new OtlpHttpExporterFactory(),
+            "endpoint: http://127.0.0.1:${PORT}\nsending_queue: { storage: disk }"),
+        Arguments.of(new OtlpGrpcExporterFactory(),
+            "endpoint: http://127.0.0.1:${PORT}\nsending_queue: { storage: disk, fsync: never }"),
         Arguments.of(new FileExporterFactory(), "path: ${DIR}/out/telemetry.jsonl"),
         Arguments.of(new DebugExporterFactory(), "verbosity: basic"));
   }

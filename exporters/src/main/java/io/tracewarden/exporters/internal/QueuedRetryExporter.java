@@ -30,9 +30,13 @@ import org.slf4j.LoggerFactory;
  * that makes single attempts. Counts {@code exported} and {@code failed} items and reports the
  * queue size as {@code tracewarden.exporter.queue.size}.
  *
- * <p>With the queue, {@code consume} completes once the request is queued and fails at once with
- * back-pressure when the queue is full. Without it, {@code consume} completes when the backend
- * accepted the request, or fails with the final error.
+ * <p>With the queue, {@code consume} completes once the request is queued — for a disk queue, once
+ * it is durable there — and fails at once with back-pressure when the queue is full. Without it,
+ * {@code consume} completes when the backend accepted the request, or fails with the final error.
+ *
+ * <p>A request is acknowledged to the queue once it was delivered or given up on (permanent
+ * failure, retries exhausted); never when a shutdown interrupted its delivery, so a persistent
+ * queue sends it again after the next start.
  */
 public final class QueuedRetryExporter implements Exporter {
 
@@ -58,12 +62,14 @@ public final class QueuedRetryExporter implements Exporter {
   private State state = State.CREATED;
   private volatile boolean accepting;
   private volatile boolean aborting;
+  private volatile boolean keepOnShutdown;
   private SendingQueue queue;
   private ScheduledExecutorService scheduler;
 
+  /** With the queue {@code queueSettings} describe: in memory or on disk. */
   public QueuedRetryExporter(ComponentSettings settings, QueueSettings queueSettings,
       RetrySettings retry, RequestSender sender) {
-    this(settings, queueSettings, retry, sender, MemorySendingQueue::new);
+    this(settings, queueSettings, retry, sender, size -> queueSettings.create(settings));
   }
 
   /** With another queue implementation, e.g. a persistent one; it gets the configured size. */
@@ -83,6 +89,8 @@ public final class QueuedRetryExporter implements Exporter {
       if (state != State.CREATED) {
         throw new IllegalStateException("exporter " + id + " was already started");
       }
+      SendingQueue created = queueSettings.enabled() ? queueFactory.apply(queueSettings.queueSize())
+          : null;
       state = State.RUNNING;
       sender.start();
       scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -90,9 +98,9 @@ public final class QueuedRetryExporter implements Exporter {
         thread.setDaemon(true);
         return thread;
       });
-      if (queueSettings.enabled()) {
-        SendingQueue created = queueFactory.apply(queueSettings.queueSize());
+      if (created != null) {
         queue = created;
+        keepOnShutdown = created.persistent();
         metrics.gauge(QUEUE_SIZE_METRIC, "Requests waiting in an exporter's sending queue",
             "{request}", created::size);
         for (int i = 0; i < queueSettings.numConsumers(); i++) {
@@ -118,14 +126,22 @@ public final class QueuedRetryExporter implements Exporter {
     if (current == null) {
       return deliver(telemetry);
     }
-    if (!current.offer(telemetry)) {
+    CompletableFuture<Void> queued = current.enqueue(telemetry);
+    if (queued == null) {
       metrics.failed(telemetry.signal(), telemetry.itemCount());
       String reason = current.isClosed() ? "exporter " + id + " is shutting down"
           : "sending queue of " + id + " is full";
       return CompletableFuture.failedFuture(
           TelemetryException.backPressure(reason, QUEUE_FULL_RETRY_AFTER));
     }
-    return CompletableFuture.completedFuture(null);
+    if (queued.isDone() && !queued.isCompletedExceptionally()) {
+      return queued;
+    }
+    return queued.whenComplete((ignored, error) -> {
+      if (error != null) {
+        metrics.failed(telemetry.signal(), telemetry.itemCount());
+      }
+    });
   }
 
   @Override
@@ -159,7 +175,14 @@ public final class QueuedRetryExporter implements Exporter {
     consumers.forEach(Thread::interrupt);
     int left = 0;
     long leftItems = 0;
-    if (current != null) {
+    if (current != null && current.persistent()) {
+      int kept = current.size();
+      if (kept > 0 || abandoned > 0) {
+        logger.info("exporter {}: {} queued request(s) and {} in flight stay in the persistent "
+            + "queue for the next start", id, kept, abandoned);
+      }
+      abandoned = 0;
+    } else if (current != null) {
       for (Telemetry telemetry : current.drain()) {
         left++;
         leftItems += telemetry.itemCount();
@@ -170,6 +193,9 @@ public final class QueuedRetryExporter implements Exporter {
     if (left > 0 || abandoned > 0) {
       logger.warn("exporter {}: shutdown deadline reached; dropped {} queued request(s) ({} items) "
           + "and {} request(s) in flight", id, left, leftItems, abandoned);
+    }
+    if (current != null) {
+      current.release();
     }
     if (scheduler != null) {
       scheduler.shutdownNow();
@@ -200,10 +226,13 @@ public final class QueuedRetryExporter implements Exporter {
       try {
         deliver(telemetry).get();
       } catch (InterruptedException e) {
-        source.acknowledge(telemetry);
+        // Shutting down: not acknowledged, so a persistent queue delivers it after a restart.
         return;
       } catch (ExecutionException e) {
-        // Already counted and logged by fail().
+        // Already counted and logged by fail(). Cut short by a shutdown: not done with it.
+        if (aborting) {
+          return;
+        }
       }
       source.acknowledge(telemetry);
     }
@@ -293,8 +322,12 @@ public final class QueuedRetryExporter implements Exporter {
       return false;
     }
     Telemetry telemetry = delivery.telemetry;
-    metrics.failed(telemetry.signal(), telemetry.itemCount());
-    if (log) {
+    // Cut short by a shutdown with a persistent queue: kept for the next start, not failed.
+    boolean kept = aborting && keepOnShutdown;
+    if (!kept) {
+      metrics.failed(telemetry.signal(), telemetry.itemCount());
+    }
+    if (log && !kept) {
       logger.warn("exporter {}: dropping {} {} item(s): {}", id, telemetry.itemCount(),
           telemetry.signal().id(), truncate(failure.getMessage()));
     }
