@@ -21,6 +21,8 @@ import java.util.Set;
  * @param validator {@code null} or one of {@link #VALIDATORS}
  * @param allowlists matches allowed by any of these are not reported
  * @param generic generic assignment rule: a specific (non-generic) rule overlapping it wins
+ * @param near {@code null} or a structural prefilter checked at each keyword hit before the
+ *     regex runs (see {@link Near})
  */
 public record Rule(
     String id,
@@ -32,7 +34,8 @@ public record Rule(
     double entropy,
     String validator,
     List<Allowlist> allowlists,
-    boolean generic) {
+    boolean generic,
+    Near near) {
 
   /** {@link #secretGroup()} value selecting the first capture group that matched non-empty. */
   public static final int FIRST_NON_EMPTY_GROUP = -1;
@@ -72,6 +75,55 @@ public record Rule(
     allowlists = allowlists == null ? List.of() : List.copyOf(allowlists);
   }
 
+  /** A rule without a {@link Near} prefilter. */
+  public Rule(String id, String description, Severity severity, String regex, int secretGroup,
+      List<String> keywords, double entropy, String validator, List<Allowlist> allowlists,
+      boolean generic) {
+    this(id, description, severity, regex, secretGroup, keywords, entropy, validator, allowlists,
+        generic, null);
+  }
+
+  /**
+   * Structural prefilter evaluated at a keyword hit before any regex runs: after the end of the
+   * hit come at most {@code within} key chars (ASCII letters, digits, {@code _ . -} and the
+   * chars of {@code keyChars}), then optionally one quote ({@code " ' `}), then any whitespace,
+   * then one of {@code chars}. A hit where this does not hold is skipped. Declare it only when
+   * every match of the rule satisfies it at the hit of its keyword (e.g. {@code
+   * password\s*[:=]\s*value}: {@code chars ":="}).
+   *
+   * @param chars the chars one of which must follow (not empty)
+   * @param within most key chars between the hit and that char (0..1000)
+   * @param keyChars extra chars allowed in the key run ({@code ""} for none)
+   * @param keyStart every match also starts inside the run of key chars that ends at the hit
+   *     (e.g. {@code (?i:\\b|_)[A-Za-z0-9]*token...}, {@code aws[_.-]?secret...}): the regex is
+   *     then tried anchored in that run instead of searching a window around the hit
+   * @param literal instead of {@code chars}: a case-sensitive literal that every match has after
+   *     the hit, before the end of the {@code lines}-th line (the hit's line is the first)
+   * @param lines see {@code literal}
+   */
+  public record Near(String chars, int within, String keyChars, boolean keyStart,
+      String literal, int lines) {
+    /** Near with {@code chars} only. */
+    public Near(String chars, int within, String keyChars, boolean keyStart) {
+      this(chars, within, keyChars, keyStart, "", 0);
+    }
+
+    public Near {
+      chars = chars == null ? "" : chars;
+      literal = literal == null ? "" : literal;
+      if (chars.isEmpty() == literal.isEmpty()) {
+        throw new IllegalArgumentException("near needs exactly one of chars and literal");
+      }
+      if (!literal.isEmpty() && (lines < 1 || lines > 100)) {
+        throw new IllegalArgumentException("near.lines must be in 1..100");
+      }
+      if (within < 0 || within > 1000) {
+        throw new IllegalArgumentException("near.within must be in 0..1000");
+      }
+      keyChars = keyChars == null ? "" : keyChars;
+    }
+  }
+
   /**
    * A rule with the given keywords and no validator, entropy or allowlist; the secret group is 1
    * if the regex has a capture group, else 0.
@@ -95,6 +147,6 @@ public record Rule(
   /** Copy with other allowlists. */
   public Rule withAllowlists(List<Allowlist> newAllowlists) {
     return new Rule(id, description, severity, regex, secretGroup, keywords, entropy, validator,
-        newAllowlists, generic);
+        newAllowlists, generic, near);
   }
 }

@@ -30,7 +30,8 @@ public final class Rules {
 
   private static final Set<String> TOP_KEYS = Set.of("rules");
   private static final Set<String> RULE_KEYS = Set.of("id", "description", "severity", "regex",
-      "secret_group", "keywords", "entropy", "validator", "generic", "allowlists", "examples");
+      "secret_group", "keywords", "entropy", "validator", "generic", "allowlists", "examples", "near");
+  private static final Set<String> NEAR_KEYS = Set.of("chars", "within", "key_chars", "key_start", "literal", "lines");
   private static final Set<String> ALLOWLIST_KEYS =
       Set.of("regexes", "stopwords", "target", "condition");
   private static final Set<String> EXAMPLE_KEYS = Set.of("positive", "negative");
@@ -325,11 +326,45 @@ public final class Rules {
           target, condition));
     }
     List<String> keywords = strings(r.path("keywords"), where, "keywords");
+    Rule.Near near = null;
+    JsonNode nn = r.path("near");
+    if (!nn.isMissingNode() && !nn.isNull()) {
+      String w = where + " near";
+      if (!nn.isObject()) {
+        throw new IllegalArgumentException(w + ": expected a mapping");
+      }
+      checkKeys(nn, NEAR_KEYS, w);
+      String chars = nn.has("chars") ? text(nn, "chars", w, true) : "";
+      String literal = nn.has("literal") ? text(nn, "literal", w, true) : "";
+      int lines = nn.has("lines") ? nn.get("lines").asInt(-1) : 1;
+      int within = 64;
+      if (nn.has("within")) {
+        if (!nn.get("within").isIntegralNumber()) {
+          throw new IllegalArgumentException(w + ": 'within' must be an integer");
+        }
+        within = nn.get("within").asInt();
+      }
+      String keyChars = nn.has("key_chars") ? text(nn, "key_chars", w, false) : "";
+      boolean keyStart = false;
+      if (nn.has("key_start")) {
+        if (!nn.get("key_start").isBoolean()) {
+          throw new IllegalArgumentException(w + ": 'key_start' must be true or false");
+        }
+        keyStart = nn.get("key_start").asBoolean();
+      }
+      int wi = within;
+      boolean ks = keyStart;
+      near = wrap(w, () -> new Rule.Near(chars, wi, keyChars, ks, literal, lines));
+      if (keywords.isEmpty()) {
+        throw new IllegalArgumentException(w + ": 'near' needs keywords");
+      }
+    }
     double e = entropy;
     int g = group;
     boolean gen = generic;
+    Rule.Near nr = near;
     return wrap(where, () -> new Rule(id, description, severity, regex, g, keywords, e,
-        validator, allowlists, gen));
+        validator, allowlists, gen, nr));
   }
 
   // ---------------------------------------------------------------- helpers

@@ -322,8 +322,39 @@ public final class SecretEngine {
       accept(view, cr, m, s);
     }
 
+    /**
+     * Runs key-start rule {@code cr} (see {@link Rule.Near#keyStart}) anchored at {@code rs}, the
+     * start of the key run before a hit ending at {@code e}: its probe pattern lazily skips key
+     * chars, then matches the rule's regex (group 1), so the match starts in the run.
+     */
+    void runProbe(TextView view, CompiledRule cr, int rs, int e) {
+      String t = view.text();
+      int n = t.length();
+      int to = (int) Math.min(n, (long) e + cr.after);
+      int limit = Math.min(n, to + BOUNDARY_EXTENSION);
+      while (to < limit && isWordChar(t.charAt(to))) {
+        to++;
+      }
+      Matcher m = cr.probe.matcher(new Slice(t, rs, to));
+      if (!m.lookingAt()) {
+        return;
+      }
+      if (m.end() == to - rs && to < n) {
+        m = cr.probe.matcher(new Slice(t, rs, Math.min(n, rs + Windows.RETRY)));
+        if (!m.lookingAt()) {
+          return;
+        }
+      }
+      accept(view, cr, m, rs, 1);
+    }
+
     private void accept(TextView view, CompiledRule cr, Matcher m, int offset) {
-      int g = cr.secretGroup(m);
+      accept(view, cr, m, offset, 0);
+    }
+
+    /** {@code shift}: the rule's regex is group {@code shift} of {@code m} (0 or 1). */
+    private void accept(TextView view, CompiledRule cr, Matcher m, int offset, int shift) {
+      int g = cr.secretGroup(m, shift);
       int ss = m.start(g);
       int se = m.end(g);
       if (ss < 0 || se <= ss) {
@@ -360,8 +391,8 @@ public final class SecretEngine {
         }
       }
       if (cr.allowlists.length > 0 || globalAllowlists.length > 0) {
-        int ms = offset + m.start();
-        int me = offset + m.end();
+        int ms = offset + m.start(shift);
+        int me = offset + m.end(shift);
         for (CompiledAllowlist a : cr.allowlists) {
           if (a.allows(secret, t, ms, me)) {
             return;
@@ -412,6 +443,19 @@ public final class SecretEngine {
         }
         for (int r : rulesByKeyword[keyword]) {
           CompiledRule cr = rules[r];
+          if (cr.nearChars != null && !(cr.nearLiteral.isEmpty() ? near(view.text(), e, cr)
+              : nearLiteral(view.text(), e, cr))) {
+            continue; // the structural prefilter rejects this hit: no regex work
+          }
+          if (cr.probe != null && !cr.anchored) {
+            // The match starts in the key run ending at the hit: one anchored attempt there.
+            int rs = keyRunStart(view.text(), s, cr);
+            if (lastAnchored[r] != rs + 1) {
+              lastAnchored[r] = rs + 1;
+              runProbe(view, cr, rs, e);
+            }
+            continue;
+          }
           if (cr.anchored) {
             // The match starts at the hit: one anchored attempt, no window search.
             if (lastAnchored[r] != s + 1
@@ -447,6 +491,101 @@ public final class SecretEngine {
         }
       }
     }
+  }
+
+  /**
+   * The {@link Rule.Near} prefilter at a hit ending at {@code e}: a key run of at most {@code
+   * within} chars, an optional quote, whitespace, then one of the required chars. Whitespace is
+   * bounded by the rule's window after the hit (a match cannot reach further).
+   */
+  /** Most key chars walked back from a hit for {@link Rule.Near#keyStart} rules. */
+  private static final int KEY_RUN = 128;
+
+  private static boolean isKeyChar(char c, CompiledRule cr) {
+    return Windows.isAsciiWord(c) || c == '.' || c == '-'
+        || (!cr.nearKeyChars.isEmpty() && cr.nearKeyChars.indexOf(c) >= 0);
+  }
+
+  /** Start of the run of key chars (at most {@value #KEY_RUN}) ending at {@code s}. */
+  static int keyRunStart(String t, int s, CompiledRule cr) {
+    int limit = Math.max(0, s - KEY_RUN);
+    while (s > limit && isKeyChar(t.charAt(s - 1), cr)) {
+      s--;
+    }
+    return s;
+  }
+
+  private static String classEscape(String chars) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < chars.length(); i++) {
+      char c = chars.charAt(i);
+      if (!Character.isLetterOrDigit(c)) {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  /** {@link Rule.Near#literal}: the literal starts after {@code e}, within the lines allowed. */
+  static boolean nearLiteral(String t, int e, CompiledRule cr) {
+    int n = t.length();
+    int limit = (int) Math.min(n, (long) e + cr.after);
+    int end = e;
+    for (int l = 0; l < cr.nearLines && end < limit; l++) {
+      int nl = t.indexOf('\n', end);
+      end = nl < 0 || nl >= limit ? limit : nl + 1;
+    }
+    String lit = cr.nearLiteral;
+    char first = lit.charAt(0);
+    for (int i = e; i < end; i++) {
+      if (t.charAt(i) == first && t.startsWith(lit, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean near(String t, int e, CompiledRule cr) {
+    String chars = cr.nearChars;
+    String keyChars = cr.nearKeyChars;
+    int n = t.length();
+    int i = e;
+    int keyLimit = Math.min(n, e + cr.nearWithin);
+    char c = 0;
+    while (i < n) {
+      c = t.charAt(i);
+      if (chars.indexOf(c) >= 0) {
+        return true;
+      }
+      if (i < keyLimit && (Windows.isAsciiWord(c) || c == '.' || c == '-'
+          || (!keyChars.isEmpty() && keyChars.indexOf(c) >= 0))) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (i >= n) {
+      return false;
+    }
+    if (c == '"' || c == '\'' || c == '`') {
+      if (++i >= n) {
+        return false;
+      }
+      c = t.charAt(i);
+    }
+    int wsLimit = (int) Math.min(n, (long) i + cr.after);
+    while (isSpace(c)) {
+      if (++i >= wsLimit) {
+        return false;
+      }
+      c = t.charAt(i);
+    }
+    return chars.indexOf(c) >= 0;
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0x0B;
   }
 
   /** True when {@code s[from, to)} holds a {@code "} that is not part of a backslash escape. */
@@ -532,6 +671,14 @@ public final class SecretEngine {
     /** Every match starts at a keyword hit (see {@link Windows#startsAtKeyword}). */
     final boolean anchored;
     final CompiledAllowlist[] allowlists;
+    /** {@link Rule.Near} prefilter: required chars (null = none), key run, extra key chars. */
+    final String nearChars;
+    final int nearWithin;
+    final String nearKeyChars;
+    final String nearLiteral;
+    final int nearLines;
+    /** Key-start rules: lazily skipped key chars, then the regex as group 1; else null. */
+    final Pattern probe;
 
     private CompiledRule(Rule rule, int index, Pattern pattern, CompiledAllowlist[] allowlists) {
       this.rule = rule;
@@ -545,6 +692,15 @@ public final class SecretEngine {
           : Windows.before(rule.regex());
       this.anchored = Windows.startsAtKeyword(rule.regex(), keywords);
       this.allowlists = allowlists;
+      Rule.Near near = rule.near();
+      this.nearChars = near == null ? null : near.chars();
+      this.nearWithin = near == null ? 0 : near.within();
+      this.nearKeyChars = near == null ? "" : near.keyChars();
+      this.nearLiteral = near == null ? "" : near.literal();
+      this.nearLines = near == null ? 0 : near.lines();
+      this.probe = near == null || !near.keyStart() ? null
+          : Pattern.compile("(?:[A-Za-z0-9_.\\-" + classEscape(near.keyChars()) + "]{0,"
+              + KEY_RUN + "}?)(" + rule.regex() + ")");
     }
 
     static CompiledRule compile(Rule rule, int index) {
@@ -567,17 +723,18 @@ public final class SecretEngine {
       return new CompiledRule(rule, index, p, allowlists);
     }
 
-    int secretGroup(Matcher m) {
+    /** The secret's group in {@code m}, where the rule's regex is group {@code shift}. */
+    int secretGroup(Matcher m, int shift) {
       int g = rule.secretGroup();
       if (g != Rule.FIRST_NON_EMPTY_GROUP) {
-        return g;
+        return g + shift;
       }
       for (int i = 1; i <= groups; i++) {
-        if (m.start(i) >= 0 && m.end(i) > m.start(i)) {
-          return i;
+        if (m.start(i + shift) >= 0 && m.end(i + shift) > m.start(i + shift)) {
+          return i + shift;
         }
       }
-      return 0;
+      return shift;
     }
   }
 

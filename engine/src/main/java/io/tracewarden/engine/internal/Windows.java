@@ -122,6 +122,15 @@ public final class Windows {
     if (r.startsWith("(?i)")) {
       r = r.substring(4);
     }
+    if (r.startsWith("(?i:")) {
+      // A leading case-insensitive group, e.g. (?i:\bredis)://...: its body is part of the
+      // sequence (case does not matter here, keywords are folded).
+      int close = groupEnd(r, 0);
+      if (close < 0 || isQuantifier(r, close + 1) || hasTopLevelBar(r, 4, close)) {
+        return false;
+      }
+      r = r.substring(4, close) + r.substring(close + 1);
+    }
     if (!r.startsWith("\\b")) {
       return false;
     }
