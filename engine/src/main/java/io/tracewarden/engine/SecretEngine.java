@@ -5,6 +5,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.tracewarden.engine.internal.Decoders;
 import io.tracewarden.engine.internal.KeywordAutomaton;
+import io.tracewarden.engine.internal.MaxLength;
 import io.tracewarden.engine.internal.Placeholders;
 import io.tracewarden.engine.internal.Slice;
 import io.tracewarden.engine.internal.TextView;
@@ -238,6 +239,8 @@ public final class SecretEngine {
     final int[] span = new int[2];
     List<Candidate> candidates;
     List<int[]> rejected;
+    /** Rules with a match dropped by a {@code line} allowlist (see {@link #seenByParent}). */
+    boolean[] lineAllowedRules;
 
     Scan(String root) {
       this.root = root;
@@ -265,7 +268,11 @@ public final class SecretEngine {
       }
     }
 
-    /** Runs rule {@code r} over {@code view[from, to)}, widened to word boundaries. */
+    /**
+     * Runs rule {@code r} over {@code view[from, to)}: the start is widened to a word boundary;
+     * the end too, unless the rule's maximum match length is known (its window already ends one
+     * char past the longest match).
+     */
     void run(TextView view, int r, int from, int to) {
       CompiledRule cr = rules[r];
       String t = view.text();
@@ -274,17 +281,20 @@ public final class SecretEngine {
       while (from > limit && isWordChar(t.charAt(from - 1))) {
         from--;
       }
-      limit = Math.min(n, to + BOUNDARY_EXTENSION);
-      while (to < limit && isWordChar(t.charAt(to))) {
-        to++;
+      if (cr.maxLen < 0) {
+        limit = Math.min(n, to + BOUNDARY_EXTENSION);
+        while (to < limit && isWordChar(t.charAt(to))) {
+          to++;
+        }
       }
       Matcher m = cr.pattern.matcher(new Slice(t, from, to));
       while (m.find()) {
         if (m.end() == to - from && to < n) {
-          // The match may continue past the window: retry on a long window from its start.
+          // The match may continue past the window: retry from its start, on a window as long as
+          // the longest match (+1) or on a long window.
           int retryFrom = from + m.start();
-          Matcher longer = cr.pattern.matcher(
-              new Slice(t, retryFrom, Math.min(n, retryFrom + Windows.RETRY)));
+          int retryTo = Math.min(n, retryFrom + (cr.maxLen >= 0 ? cr.maxLen + 1 : Windows.RETRY));
+          Matcher longer = cr.startPattern.matcher(new Slice(t, retryFrom, retryTo));
           if (longer.lookingAt()) {
             accept(view, cr, longer, retryFrom);
           } else {
@@ -297,24 +307,36 @@ public final class SecretEngine {
     }
 
     /**
-     * Runs anchored rule {@code cr} at a keyword hit {@code [s, e)}: the match must start at
-     * {@code s}. The window is widened to a word boundary like {@link #run}'s.
+     * End of the window of an anchored attempt at {@code start} for a hit ending at {@code e}:
+     * one char past the longest possible match when that is known ({@code slack}: chars a
+     * key-start probe may skip first), else {@code e} + the rule's estimate, widened to a word
+     * boundary.
      */
-    void runAnchored(TextView view, CompiledRule cr, int s, int e) {
-      String t = view.text();
+    int anchoredEnd(String t, CompiledRule cr, int start, int e, int slack) {
       int n = t.length();
+      if (cr.maxLen >= 0) {
+        return (int) Math.min(n, (long) start + slack + cr.maxLen + 1);
+      }
       int to = (int) Math.min(n, (long) e + cr.after);
       int limit = Math.min(n, to + BOUNDARY_EXTENSION);
       while (to < limit && isWordChar(t.charAt(to))) {
         to++;
       }
-      Matcher m = cr.pattern.matcher(new Slice(t, s, to));
+      return to;
+    }
+
+    /** Runs anchored rule {@code cr} at a keyword hit {@code [s, e)}: the match must start at s. */
+    void runAnchored(TextView view, CompiledRule cr, int s, int e) {
+      String t = view.text();
+      int n = t.length();
+      int to = anchoredEnd(t, cr, s, e, 0);
+      Matcher m = cr.startPattern.matcher(new Slice(t, s, to));
       if (!m.lookingAt()) {
         return;
       }
       if (m.end() == to - s && to < n) {
-        // The match may continue past the window: retry on a long window.
-        m = cr.pattern.matcher(new Slice(t, s, Math.min(n, s + Windows.RETRY)));
+        // The match may continue past the window (unknown maximum length): retry on a long one.
+        m = cr.startPattern.matcher(new Slice(t, s, Math.min(n, s + Windows.RETRY)));
         if (!m.lookingAt()) {
           return;
         }
@@ -330,11 +352,7 @@ public final class SecretEngine {
     void runProbe(TextView view, CompiledRule cr, int rs, int e) {
       String t = view.text();
       int n = t.length();
-      int to = (int) Math.min(n, (long) e + cr.after);
-      int limit = Math.min(n, to + BOUNDARY_EXTENSION);
-      while (to < limit && isWordChar(t.charAt(to))) {
-        to++;
-      }
+      int to = anchoredEnd(t, cr, rs, e, KEY_RUN);
       Matcher m = cr.probe.matcher(new Slice(t, rs, to));
       if (!m.lookingAt()) {
         return;
@@ -346,6 +364,22 @@ public final class SecretEngine {
         }
       }
       accept(view, cr, m, rs, 1);
+    }
+
+    /**
+     * True when view {@code v} is decoded from escapes (JSON, URL) and the chars {@code [from,
+     * to)} it would scan for rule {@code cr} (plus one char of context on each side) hold no
+     * decoded escape: the parent view holds the very same text there and already ran the rule,
+     * so this hit can be skipped. Not for rules whose match was already dropped by a {@code line}
+     * allowlist in this scan (the line of an escape-free match can still differ).
+     */
+    boolean seenByParent(TextView v, CompiledRule cr, int from, long to) {
+      return v.isEscapeDecoded() && !lineAllowed(cr)
+          && v.sameAsParent(from - 1, (int) Math.min(Integer.MAX_VALUE, to + 1));
+    }
+
+    private boolean lineAllowed(CompiledRule cr) {
+      return lineAllowedRules != null && lineAllowedRules[cr.index];
     }
 
     private void accept(TextView view, CompiledRule cr, Matcher m, int offset) {
@@ -395,11 +429,13 @@ public final class SecretEngine {
         int me = offset + m.end(shift);
         for (CompiledAllowlist a : cr.allowlists) {
           if (a.allows(secret, t, ms, me)) {
+            noteAllowed(cr, a);
             return;
           }
         }
         for (CompiledAllowlist a : globalAllowlists) {
           if (a.allows(secret, t, ms, me)) {
+            noteAllowed(cr, a);
             return;
           }
         }
@@ -418,6 +454,15 @@ public final class SecretEngine {
         candidates = new ArrayList<>();
       }
       candidates.add(new Candidate(cr.index, rs, re, secret, view.depth()));
+    }
+
+    private void noteAllowed(CompiledRule cr, CompiledAllowlist a) {
+      if (a.target() == Allowlist.Target.LINE) {
+        if (lineAllowedRules == null) {
+          lineAllowedRules = new boolean[rules.length];
+        }
+        lineAllowedRules[cr.index] = true;
+      }
     }
 
     /** Collects keyword hits into per-rule windows and runs each window once. */
@@ -452,7 +497,9 @@ public final class SecretEngine {
             int rs = keyRunStart(view.text(), s, cr);
             if (lastAnchored[r] != rs + 1) {
               lastAnchored[r] = rs + 1;
-              runProbe(view, cr, rs, e);
+              if (!seenByParent(view, cr, rs, anchoredEnd(view.text(), cr, rs, e, KEY_RUN))) {
+                runProbe(view, cr, rs, e);
+              }
             }
             continue;
           }
@@ -461,12 +508,25 @@ public final class SecretEngine {
             if (lastAnchored[r] != s + 1
                 && (s == 0 || !Windows.isAsciiWord(view.text().charAt(s - 1)))) {
               lastAnchored[r] = s + 1;
-              runAnchored(view, cr, s, e);
+              if (!seenByParent(view, cr, s, anchoredEnd(view.text(), cr, s, e, 0))) {
+                runAnchored(view, cr, s, e);
+              }
             }
             continue;
           }
-          int ws = Math.max(0, s - rules[r].before);
-          int we = (int) Math.min(n, (long) e + rules[r].after);
+          int ws;
+          int we;
+          if (cr.maxLen >= 0) {
+            // A match holding (or touching) the hit lies within maxLen chars of it.
+            ws = Math.max(0, s - Math.min(cr.before, cr.maxLen));
+            we = (int) Math.min(n, (long) e + cr.maxLen + 1);
+            if (seenByParent(view, cr, ws - BOUNDARY_EXTENSION, we)) {
+              continue;
+            }
+          } else {
+            ws = Math.max(0, s - cr.before);
+            we = (int) Math.min(n, (long) e + cr.after);
+          }
           if (end[r] >= 0 && ws <= end[r]) {
             start[r] = Math.min(start[r], ws);
             end[r] = Math.max(end[r], we);
@@ -665,6 +725,14 @@ public final class SecretEngine {
     final Rule rule;
     final int index;
     final Pattern pattern;
+    /**
+     * {@code \A(?:regex)} for anchored attempts: RE2/J's {@code lookingAt} otherwise keeps
+     * stepping to the end of its input after every thread died; with a begin-text assertion it
+     * stops there, so a failing attempt costs the chars it actually examined.
+     */
+    final Pattern startPattern;
+    /** Most chars a match spans ({@link MaxLength}), or {@link MaxLength#UNKNOWN}. */
+    final int maxLen;
     final int groups;
     final int after;
     final int before;
@@ -684,6 +752,8 @@ public final class SecretEngine {
       this.rule = rule;
       this.index = index;
       this.pattern = pattern;
+      this.startPattern = Pattern.compile("\\A(?:" + rule.regex() + ")");
+      this.maxLen = MaxLength.of(rule.regex());
       this.groups = pattern.groupCount();
       this.after = Windows.after(rule.regex());
       List<String> keywords = rule.keywords().stream().map(SecretEngine::fold).toList();
@@ -699,7 +769,7 @@ public final class SecretEngine {
       this.nearLiteral = near == null ? "" : near.literal();
       this.nearLines = near == null ? 0 : near.lines();
       this.probe = near == null || !near.keyStart() ? null
-          : Pattern.compile("(?:[A-Za-z0-9_.\\-" + classEscape(near.keyChars()) + "]{0,"
+          : Pattern.compile("\\A(?:[A-Za-z0-9_.\\-" + classEscape(near.keyChars()) + "]{0,"
               + KEY_RUN + "}?)(" + rule.regex() + ")");
     }
 

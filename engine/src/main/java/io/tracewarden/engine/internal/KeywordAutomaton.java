@@ -25,10 +25,20 @@ public final class KeywordAutomaton {
   }
 
   private final int[] asciiClass = new int[128];
+  /** Class of every Latin-1 char (folded), for the scan loop. */
+  private final int[] latin1Class = new int[256];
   private final Map<Character, Integer> otherClass;
   private final int classes;
   private final int[] delta; // state * classes + class -> state
   private final int[][] outputs; // per state: keyword ids ending here (incl. via suffix links)
+  /**
+   * The scan loop's table: row offsets instead of state numbers ({@code row + class -> row}),
+   * with states renumbered so that those with outputs come last: a hit is {@code row >=
+   * firstOutputRow}, no second table load per char.
+   */
+  private final int[] rows;
+  private final int[][] rowOutputs; // indexed by row / classes
+  private final int firstOutputRow;
   private final int[] keywordLength;
 
   /** Builds the automaton; keyword ids are the indexes in {@code keywords}. */
@@ -118,6 +128,32 @@ public final class KeywordAutomaton {
       List<Integer> o = out.get(s);
       outputs[s] = o.isEmpty() ? null : o.stream().distinct().mapToInt(Integer::intValue).toArray();
     }
+    for (int c = 0; c < 256; c++) {
+      latin1Class[c] = c < 128 ? asciiClass[c] : otherClassOf((char) c);
+    }
+    // Renumber: the root stays 0, states without outputs first, then those with outputs.
+    int[] order = new int[states];
+    int next = 0;
+    for (int s = 0; s < states; s++) {
+      if (outputs[s] == null) {
+        order[s] = next++;
+      }
+    }
+    int firstOutput = next;
+    for (int s = 0; s < states; s++) {
+      if (outputs[s] != null) {
+        order[s] = next++;
+      }
+    }
+    firstOutputRow = firstOutput * classes;
+    rows = new int[states * classes];
+    rowOutputs = new int[states][];
+    for (int s = 0; s < states; s++) {
+      rowOutputs[order[s]] = outputs[s];
+      for (int cls = 0; cls < classes; cls++) {
+        rows[order[s] * classes + cls] = order[delta[s * classes + cls]] * classes;
+      }
+    }
   }
 
   /** Number of keywords. */
@@ -135,6 +171,10 @@ public final class KeywordAutomaton {
    * of their end offset. One pass, no allocation.
    */
   public void scan(CharSequence text, HitListener listener) {
+    if (text instanceof String str) {
+      scan(str, listener);
+      return;
+    }
     final int[] ascii = asciiClass;
     final int[] d = delta;
     final int[][] o = outputs;
@@ -148,6 +188,25 @@ public final class KeywordAutomaton {
       int[] hits = o[s];
       if (hits != null) {
         for (int kw : hits) {
+          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
+        }
+      }
+    }
+  }
+
+  /** {@link #scan(CharSequence, HitListener)} for a String: the hot loop of clean text. */
+  public void scan(String text, HitListener listener) {
+    final int[] latin1 = latin1Class;
+    final int[] d = rows;
+    final int out = firstOutputRow;
+    final int cls = classes;
+    int row = 0;
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
+      if (row >= out) {
+        for (int kw : rowOutputs[row / cls]) {
           listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
         }
       }

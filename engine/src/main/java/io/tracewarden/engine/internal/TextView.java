@@ -66,6 +66,23 @@ public final class TextView {
     return kind;
   }
 
+  /** True for views decoded from escapes (JSON, URL): text between escapes is the parent's. */
+  public boolean isEscapeDecoded() {
+    return kind == Kind.JSON || kind == Kind.URL;
+  }
+
+  /**
+   * True when {@code [from, to)} lies inside this escape-decoded view and holds no decoded
+   * escape, i.e. it is char for char the same text as its parent's at {@link #toRoot}'s mapping.
+   */
+  public boolean sameAsParent(int from, int to) {
+    if (!isEscapeDecoded() || from < 0 || to > text.length() || from > to) {
+      return false;
+    }
+    int k = lastEscapeAtOrBefore(to, true); // last escape starting before `to`
+    return k < 0 || escapes[4 * k] + escapes[4 * k + 1] <= from;
+  }
+
   /** True when this view or an ancestor was decoded from JSON string escapes. */
   public boolean fromJson() {
     for (TextView v = this; v != null; v = v.parent) {
