@@ -83,7 +83,7 @@ class EndToEndTest {
   void passThroughDeliversExactlyTheSameSpansAndLogsOverGrpcAndHttp() throws Exception {
     Backend grpcBackend = backend("grpc");
     Backend httpBackend = backend("http");
-    OtlpReceiver agent = agent("", grpcBackend, httpBackend);
+    OtlpReceiver agent = agent("", "json", grpcBackend, httpBackend);
 
     List<String> sent = new ArrayList<>();
     sendSpans(OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + agent.grpcPort())
@@ -116,7 +116,8 @@ class EndToEndTest {
   void plantedSecretsReachNoBackendWhileIdsAndCleanTextArriveIntact() throws Exception {
     Backend grpcBackend = backend("grpc");
     Backend httpBackend = backend("http");
-    OtlpReceiver agent = agent("secrets", grpcBackend, httpBackend);
+    // Protobuf both ways: the received bytes must not slip past masking to the backend.
+    OtlpReceiver agent = agent("secrets", "proto", grpcBackend, httpBackend);
     String pem = Canaries.pemPrivateKey();
     String messages = "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":"
         + "\"Here is the key:\\n" + pem.replace("\n", "\\n") + "\\nkeep it safe\"}]}]";
@@ -232,8 +233,8 @@ class EndToEndTest {
     return new Backend(receiver(service), traces, logs);
   }
 
-  private OtlpReceiver agent(String processors, Backend grpcBackend, Backend httpBackend)
-      throws Exception {
+  private OtlpReceiver agent(String processors, String httpEncoding, Backend grpcBackend,
+      Backend httpBackend) throws Exception {
     Service service = build("""
         receivers:
           otlp:
@@ -251,14 +252,14 @@ class EndToEndTest {
             compression: gzip
           otlp_http:
             endpoint: http://127.0.0.1:%d
-            encoding: json
+            encoding: %s
         service:
           data_directory: %s
           pipelines:
             traces: { receivers: [otlp], processors: [%s], exporters: [otlp_grpc, otlp_http] }
             logs: { receivers: [otlp], processors: [%s], exporters: [otlp_grpc, otlp_http] }
         """.formatted(grpcBackend.receiver.grpcPort(), httpBackend.receiver.httpPort(),
-        dir.resolve("agent"), processorList(processors), processorList(processors)), Map.of());
+        httpEncoding, dir.resolve("agent"), processorList(processors), processorList(processors)), Map.of());
     return receiver(service);
   }
 

@@ -18,8 +18,19 @@ import java.util.Objects;
  * The unit that flows through a pipeline: one OTLP export request, exactly as received (decoded
  * once, encoded once), plus where it came from. Messages are immutable; a processor that changes
  * something returns a new {@code Telemetry} via {@link #withRequest}.
+ *
+ * <p>{@code protobuf} optionally carries the request's protobuf encoding as it arrived on the wire.
+ * An exporter sends those bytes instead of encoding the message again, which is most of the cost
+ * of forwarding unchanged data. The bytes belong to this exact request instance:
+ * {@link #withRequest} drops them as soon as a processor changes anything, so data that was
+ * masked is never shadowed by its unmasked encoding. Treat the array as read-only.
  */
-public record Telemetry(Signal signal, Message request, TelemetryContext context) {
+public record Telemetry(
+    Signal signal, Message request, TelemetryContext context, byte[] protobuf) {
+
+  public Telemetry(Signal signal, Message request, TelemetryContext context) {
+    this(signal, request, context, null);
+  }
 
   public Telemetry {
     Objects.requireNonNull(signal, "signal");
@@ -61,9 +72,24 @@ public record Telemetry(Signal signal, Message request, TelemetryContext context
     return (ExportMetricsServiceRequest) request;
   }
 
-  /** The same context with another request of the same signal; {@code this} when identical. */
+  /**
+   * The same context with another request of the same signal; {@code this} when identical. The
+   * wire encoding does not carry over to a different request.
+   */
   public Telemetry withRequest(Message newRequest) {
-    return newRequest == request ? this : new Telemetry(signal, newRequest, context);
+    return newRequest == request ? this : new Telemetry(signal, newRequest, context, null);
+  }
+
+  /** The protobuf encoding of {@link #request}: the received bytes when known, else encoded. */
+  public byte[] protobufBytes() {
+    return protobuf != null ? protobuf : request.toByteArray();
+  }
+
+  /** Never the content: telemetry may hold secrets until it has been masked. */
+  @Override
+  public String toString() {
+    return "Telemetry[" + signal.id() + ", " + itemCount() + " items, from " + context.principal()
+        + " via " + context.receiver() + "]";
   }
 
   /** Spans, log records or metric data points in the request. */

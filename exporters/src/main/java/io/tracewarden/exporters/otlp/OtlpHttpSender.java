@@ -76,7 +76,8 @@ final class OtlpHttpSender implements RequestSender {
     }
     URI url = config.urls().get(telemetry.signal());
     OtlpCodec.Format format = config.json() ? OtlpCodec.Format.JSON : OtlpCodec.Format.PROTOBUF;
-    byte[] body = OtlpCodec.encode(telemetry.request(), format);
+    byte[] body = format == OtlpCodec.Format.PROTOBUF ? telemetry.protobufBytes()
+        : OtlpCodec.encode(telemetry.request(), format);
     String path = url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();

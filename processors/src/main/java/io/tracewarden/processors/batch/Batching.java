@@ -1,13 +1,12 @@
 package io.tracewarden.processors.batch;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import com.google.protobuf.Message;
 import io.tracewarden.core.component.Signal;
 import io.tracewarden.core.consumer.Telemetry;
 import io.tracewarden.core.consumer.TelemetryContext;
@@ -21,13 +20,18 @@ final class Batching {
 
   static List<Telemetry> mergeAndSplit(
       Signal signal, List<Telemetry> requests, TelemetryContext context, int maxItems) {
-    if (requests.size() == 1 && (maxItems == 0 || requests.get(0).itemCount() <= maxItems)) {
-      return requests;
+    int total = 0;
+    for (Telemetry telemetry : requests) {
+      total += telemetry.itemCount();
+    }
+    if (maxItems == 0 || total <= maxItems) {
+      return List.of(merge(signal, requests, context));
     }
     return switch (signal) {
       case TRACES -> splitTraces(requests, context, maxItems);
       case LOGS -> splitLogs(requests, context, maxItems);
-      case METRICS -> mergeMetrics(requests, context);
+      // A metric's points belong together: metrics are merged but never split.
+      case METRICS -> List.of(merge(signal, requests, context));
     };
   }
 
@@ -108,14 +112,31 @@ final class Batching {
     return out;
   }
 
-  /** Metrics are merged but not split: a metric's points belong together. */
-  private static List<Telemetry> mergeMetrics(List<Telemetry> requests, TelemetryContext context) {
-    ExportMetricsServiceRequest.Builder merged = ExportMetricsServiceRequest.newBuilder();
+  /**
+   * One request holding all of {@code requests}. Concatenated protobuf encodings of export
+   * requests are the encoding of their merge (repeated fields append), so when every part still
+   * has its received bytes, the merged request gets theirs and no exporter encodes it again.
+   */
+  static Telemetry merge(Signal signal, List<Telemetry> requests, TelemetryContext context) {
+    if (requests.size() == 1) {
+      return requests.get(0);
+    }
+    Message.Builder merged = requests.get(0).request().newBuilderForType();
+    int bytes = 0;
     for (Telemetry telemetry : requests) {
-      for (ResourceMetrics resourceMetrics : telemetry.metrics().getResourceMetricsList()) {
-        merged.addResourceMetrics(resourceMetrics);
+      merged.mergeFrom(telemetry.request());
+      bytes = telemetry.protobuf() == null || bytes < 0 ? -1 : bytes + telemetry.protobuf().length;
+    }
+    byte[] protobuf = null;
+    if (bytes >= 0) {
+      protobuf = new byte[bytes];
+      int offset = 0;
+      for (Telemetry telemetry : requests) {
+        System.arraycopy(telemetry.protobuf(), 0, protobuf, offset, telemetry.protobuf().length);
+        offset += telemetry.protobuf().length;
       }
     }
-    return List.of(Telemetry.metrics(merged.build(), context));
+    return new Telemetry(signal, merged.build(), context, protobuf);
   }
+
 }

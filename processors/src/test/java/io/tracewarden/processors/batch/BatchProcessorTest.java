@@ -90,6 +90,29 @@ class BatchProcessorTest {
   }
 
   @Test
+  void mergedRequestsCarryTheConcatenatedReceivedBytesWhichDecodeToTheMerge() throws Exception {
+    Processor batch = processor("send_batch_size: 6\ntimeout: 1h\n", Signal.TRACES);
+    batch.start(TestComponents.host());
+    batch.consume(withBytes(traces(3, "a")));
+    batch.consume(withBytes(traces(3, "b"))).get(5, TimeUnit.SECONDS);
+    Telemetry merged = next.received().get(0);
+    assertThat(merged.protobuf()).isNotNull();
+    assertThat(ExportTraceServiceRequest.parseFrom(merged.protobuf())).isEqualTo(merged.traces());
+    assertThat(merged.itemCount()).isEqualTo(6);
+    batch.shutdown(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aMergeWithAnyPartLackingBytesCarriesNone() throws Exception {
+    Processor batch = processor("send_batch_size: 6\ntimeout: 1h\n", Signal.TRACES);
+    batch.start(TestComponents.host());
+    batch.consume(withBytes(traces(3, "a")));
+    batch.consume(traces(3, "b")).get(5, TimeUnit.SECONDS);
+    assertThat(next.received().get(0).protobuf()).isNull();
+    batch.shutdown(Duration.ofSeconds(1));
+  }
+
+  @Test
   void neverMergesDifferentPrincipals() throws Exception {
     Processor batch = processor("send_batch_size: 2\ntimeout: 100ms\n", Signal.LOGS);
     batch.start(TestComponents.host());
@@ -144,6 +167,11 @@ class BatchProcessorTest {
     }
     return Telemetry.traces(ExportTraceServiceRequest.newBuilder().addResourceSpans(
         ResourceSpans.newBuilder().addScopeSpans(scope)).build(), TestComponents.context());
+  }
+
+  private static Telemetry withBytes(Telemetry telemetry) {
+    return new Telemetry(telemetry.signal(), telemetry.request(), telemetry.context(),
+        telemetry.request().toByteArray());
   }
 
   private static Telemetry logs(String principal) {

@@ -162,6 +162,22 @@ class SecretsProcessorTest {
   }
 
   @Test
+  void maskedDataNeverTravelsWithItsReceivedEncoding() throws Exception {
+    Processor processor = start("");
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder()
+            .addSpans(Span.newBuilder().setName("token " + Canaries.GITHUB_TOKEN))))
+        .build();
+    Telemetry received = new Telemetry(Signal.TRACES, request, TestComponents.context(),
+        request.toByteArray());
+    processor.consume(received).get(5, TimeUnit.SECONDS);
+    Telemetry forwarded = next.received().get(0);
+    assertThat(forwarded.protobuf()).isNull();
+    assertThat(new String(forwarded.protobufBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain(Canaries.GITHUB_TOKEN).contains("[REDACTED:github-pat:");
+  }
+
+  @Test
   void cleanDataPassesAsTheSameInstance() throws Exception {
     Processor processor = start("");
     ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()

@@ -97,7 +97,7 @@ final class OtlpGrpcServices {
       return;
     }
     Telemetry telemetry =
-        intake.telemetry(signal, request, principal, ctx.remoteAddress(), receivedAt);
+        intake.telemetry(signal, request, data, principal, ctx.remoteAddress(), receivedAt);
     int items = telemetry.itemCount();
     OtlpIntake.consume(consumer, telemetry).whenComplete((ignored, failure) -> {
       if (failure == null) {

@@ -120,7 +120,8 @@ final class OtlpHttpService implements HttpService {
       return Decoded.failed(badData(signal, format, e));
     }
     return new Decoded(
-        intake.telemetry(signal, request, principal, ctx.remoteAddress(), receivedAt), null);
+        intake.telemetry(signal, request, format == OtlpCodec.Format.PROTOBUF ? body : null,
+            principal, ctx.remoteAddress(), receivedAt), null);
   }
 
   private CompletableFuture<HttpResponse> handOver(Consumer consumer, Telemetry telemetry,

@@ -57,10 +57,11 @@ final class OtlpIntake {
     };
   }
 
-  Telemetry telemetry(Signal signal, Message request, String principal,
+  /** {@code protobuf} is the request's wire encoding when it arrived as protobuf, else null. */
+  Telemetry telemetry(Signal signal, Message request, byte[] protobuf, String principal,
       InetSocketAddress remote, Instant receivedAt) {
     return new Telemetry(signal, request,
-        new TelemetryContext(principal, id, peer(remote), receivedAt));
+        new TelemetryContext(principal, id, peer(remote), receivedAt), protobuf);
   }
 
   /** Hands over; a consumer that throws instead of failing its future is treated alike. */
