@@ -20,18 +20,21 @@ import java.util.Optional;
  * @param storage {@code MEMORY} (lost if the process dies) or {@code DISK} (crash-safe)
  * @param directory where a disk queue keeps its files; empty means
  *     {@code <data_directory>/queue/<exporter id>}
- * @param maxBytes the most bytes a disk queue's files may hold; beyond it, back-pressure
+ * @param maxBytes the most bytes the queue may hold (a disk queue's files; a memory queue's
+ *     requests, counted encoded); beyond it, back-pressure
  * @param fsync when a disk queue forces its writes to the device
  */
 public record QueueSettings(boolean enabled, int queueSize, int numConsumers, Storage storage,
     Optional<Path> directory, long maxBytes, Fsync fsync) {
 
   public static final long DEFAULT_MAX_BYTES = 256L << 20;
+  /** Counted as encoded size; the decoded requests take a few times that on the heap. */
+  public static final long DEFAULT_MEMORY_MAX_BYTES = 32L << 20;
   /** Below this a disk queue could not hold one ordinary request. */
   static final long MIN_MAX_BYTES = 1L << 20;
 
   public static final QueueSettings DEFAULT = new QueueSettings(true, 1000, 2, Storage.MEMORY,
-      Optional.empty(), DEFAULT_MAX_BYTES, Fsync.BATCH);
+      Optional.empty(), DEFAULT_MEMORY_MAX_BYTES, Fsync.BATCH);
 
   public QueueSettings {
     Objects.requireNonNull(storage, "storage");
@@ -41,7 +44,8 @@ public record QueueSettings(boolean enabled, int queueSize, int numConsumers, St
 
   /** An in-memory queue. */
   public QueueSettings(boolean enabled, int queueSize, int numConsumers) {
-    this(enabled, queueSize, numConsumers, Storage.MEMORY, Optional.empty(), DEFAULT_MAX_BYTES,
+    this(enabled, queueSize, numConsumers, Storage.MEMORY, Optional.empty(),
+        DEFAULT_MEMORY_MAX_BYTES,
         Fsync.BATCH);
   }
 
@@ -53,14 +57,16 @@ public record QueueSettings(boolean enabled, int queueSize, int numConsumers, St
         .toUpperCase(Locale.ROOT));
     Optional<Path> directory = config.string("directory").filter(value -> !value.isBlank())
         .map(value -> Path.of(value.trim()));
-    long maxBytes = config.bytes("max_bytes", DEFAULT_MAX_BYTES, MIN_MAX_BYTES, Long.MAX_VALUE / 4);
+    long maxBytes = config.bytes("max_bytes",
+        storage == Storage.MEMORY ? DEFAULT_MEMORY_MAX_BYTES : DEFAULT_MAX_BYTES, MIN_MAX_BYTES,
+        Long.MAX_VALUE / 4);
     Fsync fsync = Fsync.valueOf(config.oneOf("fsync", "batch", "batch", "always", "never")
         .toUpperCase(Locale.ROOT));
     if (storage == Storage.DISK && !enabled) {
       throw config.error("storage", "disk storage needs the queue: set enabled: true");
     }
     if (storage == Storage.MEMORY) {
-      for (String diskOnly : new String[] {"directory", "max_bytes", "fsync"}) {
+      for (String diskOnly : new String[] {"directory", "fsync"}) {
         if (config.has(diskOnly)) {
           throw config.error(diskOnly, "applies only to storage: disk");
         }
@@ -73,7 +79,7 @@ public record QueueSettings(boolean enabled, int queueSize, int numConsumers, St
   /** Opens the configured queue; called from the exporter's {@code start}. */
   public SendingQueue create(ComponentSettings settings) {
     if (storage == Storage.MEMORY) {
-      return new MemorySendingQueue(queueSize);
+      return new MemorySendingQueue(queueSize, maxBytes);
     }
     Path dir = directory.orElseGet(() -> defaultDirectory(settings.dataDirectory(), settings.id()));
     try {

@@ -66,4 +66,30 @@ class RetryAndQueueTest {
     assertThat(queue.drain()).containsExactly(b);
     assertThat(queue.poll(Duration.ofSeconds(5))).isNull(); // closed and empty: no waiting
   }
+
+  @Test
+  void memoryQueueIsBoundedByEncodedBytesButAlwaysTakesOneRequest() throws Exception {
+    Telemetry a = TestData.traceTelemetry("a", 50);
+    long size = a.request().getSerializedSize();
+    MemorySendingQueue queue = new MemorySendingQueue(100, size * 2 + 1);
+    assertThat(queue.offer(a)).isTrue();
+    assertThat(queue.offer(a)).isTrue();
+    assertThat(queue.offer(a)).isFalse();
+    assertThat(queue.bytes()).isEqualTo(size * 2);
+    assertThat(queue.poll(Duration.ZERO)).isSameAs(a);
+    assertThat(queue.bytes()).isEqualTo(size);
+    assertThat(queue.offer(a)).isTrue();
+
+    MemorySendingQueue tiny = new MemorySendingQueue(100, 1);
+    assertThat(tiny.offer(a)).isTrue();
+    assertThat(tiny.offer(a)).isFalse();
+  }
+
+  @Test
+  void memoryQueueDefaultsToABoundInBytes() {
+    QueueSettings memory = QueueSettings.read(TestComponents.config("queue_size: 10"));
+    assertThat(memory.maxBytes()).isEqualTo(QueueSettings.DEFAULT_MEMORY_MAX_BYTES);
+    assertThat(QueueSettings.read(TestComponents.config("max_bytes: 8MiB")).maxBytes())
+        .isEqualTo(8L << 20);
+  }
 }
