@@ -11,8 +11,11 @@ import java.time.Duration;
 record BatchConfig(int sendBatchSize, Duration timeout, int sendBatchMaxSize) {
 
   static BatchConfig read(ConfigSection config) {
-    int size = config.integer("send_batch_size", 8192, 1, 10_000_000);
-    Duration timeout = config.duration("timeout", Duration.ofMillis(200));
+    // Senders are acknowledged only once their batch is sent, so a batch that waits for more data
+    // holds its senders: a sender alone gets at most (its request size / timeout) through. Small
+    // defaults keep that ceiling high while still merging concurrent senders' requests.
+    int size = config.integer("send_batch_size", 2048, 1, 10_000_000);
+    Duration timeout = config.duration("timeout", Duration.ofMillis(50));
     int max = config.integer("send_batch_max_size", 0, 0, 10_000_000);
     if (max != 0 && max < size) {
       throw config.error("send_batch_max_size",
