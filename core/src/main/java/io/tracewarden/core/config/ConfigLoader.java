@@ -6,9 +6,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,11 +74,15 @@ public final class ConfigLoader {
       throw new ConfigException(location(source, mark), "", "invalid YAML: " + e.getProblem());
     } catch (YAMLException e) {
       throw new ConfigException(new Location(source, 0, 0), "", "invalid YAML: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // SnakeYAML lets some errors out unwrapped, e.g. IllegalArgumentException for a bad tag.
+      throw new ConfigException(new Location(source, 0, 0), "", "invalid YAML: "
+          + e.getClass().getSimpleName());
     }
     if (root == null) {
       return ConfigNode.Mapping.empty(new Location(source, 1, 1));
     }
-    ConfigNode node = convert(root, source, "");
+    ConfigNode node = convert(root, source, "", new IdentityHashMap<>());
     if (node instanceof ConfigNode.Mapping mapping) {
       return mapping;
     }
@@ -103,8 +109,22 @@ public final class ConfigLoader {
     }
   }
 
-  private ConfigNode convert(Node node, String source, String path) {
+  /** {@code ancestors} holds the collection nodes being converted, to refuse alias cycles. */
+  private ConfigNode convert(Node node, String source, String path,
+      Map<Node, Boolean> ancestors) {
     Location location = location(source, node.getStartMark());
+    if (!(node instanceof ScalarNode) && ancestors.put(node, Boolean.TRUE) != null) {
+      throw new ConfigException(location, path, "an alias refers to a node that contains it");
+    }
+    try {
+      return convertNode(node, source, path, ancestors, location);
+    } finally {
+      ancestors.remove(node);
+    }
+  }
+
+  private ConfigNode convertNode(Node node, String source, String path,
+      Map<Node, Boolean> ancestors, Location location) {
     if (node instanceof ScalarNode scalar) {
       String raw = scalar.getValue();
       boolean isNull = scalar.getTag().equals(Tag.NULL);
@@ -114,7 +134,7 @@ public final class ConfigLoader {
     if (node instanceof SequenceNode sequence) {
       List<ConfigNode> items = new ArrayList<>();
       for (int i = 0; i < sequence.getValue().size(); i++) {
-        items.add(convert(sequence.getValue().get(i), source, path + "[" + i + "]"));
+        items.add(convert(sequence.getValue().get(i), source, path + "[" + i + "]", ancestors));
       }
       return new ConfigNode.Sequence(items, location);
     }
@@ -131,7 +151,7 @@ public final class ConfigLoader {
         throw new ConfigException(keyLocation, childPath, "duplicate key");
       }
       entries.put(key, new ConfigNode.Entry(keyLocation,
-          convert(tuple.getValueNode(), source, childPath)));
+          convert(tuple.getValueNode(), source, childPath, ancestors)));
     }
     return new ConfigNode.Mapping(entries, location);
   }
@@ -187,11 +207,11 @@ public final class ConfigLoader {
       return value;
     }
     if (reference.startsWith("file:")) {
-      Path file = Path.of(reference.substring(5));
+      String file = reference.substring(5);
       try {
-        String content = Files.readString(file, StandardCharsets.UTF_8);
+        String content = Files.readString(Path.of(file), StandardCharsets.UTF_8);
         return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-      } catch (IOException e) {
+      } catch (IOException | InvalidPathException e) {
         throw new ConfigException(location, path,
             "cannot read " + file + " for ${file:...}: " + e.getClass().getSimpleName());
       }

@@ -1,5 +1,6 @@
 package io.tracewarden.core.otlp;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -23,9 +24,10 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
 
 /**
- * Enforces the AnyValue nesting limit on decoded export requests. The recursion is bounded by the
- * limit itself (it stops one level past it), and parsing has already capped message nesting, so
- * no input can exhaust the stack here.
+ * Enforces the AnyValue nesting limit on decoded export requests, and the length of trace and
+ * span ids (protobuf takes any bytes; OTLP JSON and collectors take 16 and 8 bytes only). The
+ * recursion is bounded by the limit itself (it stops one level past it), and parsing has already
+ * capped message nesting, so no input can exhaust the stack here.
  */
 final class AnyValueDepth {
 
@@ -48,11 +50,14 @@ final class AnyValueDepth {
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
         attributes(scopeSpans.getScope().getAttributesList(), max);
         for (Span span : scopeSpans.getSpansList()) {
+          ids(span.getTraceId(), span.getSpanId());
+          id(span.getParentSpanId(), 8);
           attributes(span.getAttributesList(), max);
           for (Span.Event event : span.getEventsList()) {
             attributes(event.getAttributesList(), max);
           }
           for (Span.Link link : span.getLinksList()) {
+            ids(link.getTraceId(), link.getSpanId());
             attributes(link.getAttributesList(), max);
           }
         }
@@ -67,6 +72,7 @@ final class AnyValueDepth {
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
         attributes(scopeLogs.getScope().getAttributesList(), max);
         for (LogRecord record : scopeLogs.getLogRecordsList()) {
+          ids(record.getTraceId(), record.getSpanId());
           if (record.hasBody()) {
             value(record.getBody(), 1, max);
           }
@@ -122,6 +128,7 @@ final class AnyValueDepth {
 
   private static void exemplars(List<Exemplar> exemplars, int max) throws OtlpDecodeException {
     for (Exemplar exemplar : exemplars) {
+      ids(exemplar.getTraceId(), exemplar.getSpanId());
       attributes(exemplar.getFilteredAttributesList(), max);
     }
   }
@@ -129,6 +136,23 @@ final class AnyValueDepth {
   private static void attributes(List<KeyValue> attributes, int max) throws OtlpDecodeException {
     for (KeyValue attribute : attributes) {
       value(attribute.getValue(), 1, max);
+    }
+  }
+
+  private static void ids(ByteString traceId, ByteString spanId) throws OtlpDecodeException {
+    id(traceId, 16);
+    id(spanId, 8);
+  }
+
+  /**
+   * Ids are empty (unset) or exactly 16 (trace) or 8 (span) bytes, as OTLP JSON requires:
+   * otherwise a request accepted as protobuf could not be sent on as JSON, and collectors refuse
+   * the whole batch.
+   */
+  private static void id(ByteString id, int length) throws OtlpDecodeException {
+    if (!id.isEmpty() && id.size() != length) {
+      throw new OtlpDecodeException(OtlpDecodeException.Reason.MALFORMED,
+          "a trace id must be 16 bytes and a span id 8 bytes");
     }
   }
 

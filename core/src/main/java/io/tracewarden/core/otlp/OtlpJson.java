@@ -137,6 +137,11 @@ final class OtlpJson {
         if (!value.isTextual()) {
           throw malformed("field '" + field.getJsonName() + "' must be a string");
         }
+        if (!isWellFormed(value.textValue())) {
+          // "\ud800" is valid JSON but not Unicode: protobuf would re-encode it as "?", so what
+          // was scanned would not be what is exported. Refused like invalid UTF-8 in protobuf.
+          throw malformed("field '" + field.getJsonName() + "' has an unpaired surrogate");
+        }
         yield value.textValue();
       }
       case BOOLEAN -> {
@@ -158,6 +163,20 @@ final class OtlpJson {
       case BYTE_STRING -> bytes(field, value);
       case ENUM -> enumValue(field, value);
     };
+  }
+
+  /** True when every surrogate in {@code text} is part of a pair. */
+  private static boolean isWellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isUnsigned(FieldDescriptor field) {
@@ -204,13 +223,14 @@ final class OtlpJson {
 
   private static long unsignedLong(FieldDescriptor field, JsonNode value)
       throws OtlpDecodeException {
-    try {
-      BigInteger result = number(field, value).toBigIntegerExact();
+    // Size-check before converting: toBigIntegerExact on "1e999999999" (or "1e-999999999")
+    // computes a power of ten with a billion digits, minutes of CPU for one field.
+    BigDecimal number = number(field, value).stripTrailingZeros();
+    if (number.scale() <= 0 && number.precision() - number.scale() <= 20) {
+      BigInteger result = number.toBigIntegerExact();
       if (result.signum() >= 0 && result.compareTo(UINT64_MAX) <= 0) {
         return result.longValue();
       }
-    } catch (ArithmeticException e) {
-      // fall through
     }
     throw malformed("field '" + field.getJsonName() + "' must be an unsigned integer in range");
   }

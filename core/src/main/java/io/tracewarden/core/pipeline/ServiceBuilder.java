@@ -22,6 +22,7 @@ import io.tracewarden.core.config.Location;
 import io.tracewarden.core.consumer.Consumer;
 import io.tracewarden.core.consumer.Consumers;
 import io.tracewarden.core.telemetry.SelfTelemetry;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +68,11 @@ public final class ServiceBuilder {
     ConfigSection service = root.section("service");
 
     Duration shutdownTimeout = service.duration("shutdown_timeout", DEFAULT_SHUTDOWN_TIMEOUT);
-    dataDirectory = Path.of(service.string("data_directory", "tracewarden-data"));
+    try {
+      dataDirectory = Path.of(service.string("data_directory", "tracewarden-data"));
+    } catch (InvalidPathException e) {
+      throw service.error("data_directory", "is not a valid path: " + e.getReason());
+    }
     ConfigSection serviceTelemetry = service.section("telemetry");
     serviceTelemetry.section("logs").oneOf("level", "info", "debug", "info", "warn", "error");
 
