@@ -42,7 +42,11 @@ public final class SecretEngine {
   /** Maximum nesting of decoders (e.g. base64 inside a JSON string: 2). */
   public static final int MAX_DEPTH = 2;
 
-  private static final int LINE_LIMIT = 4096;
+  /**
+   * How far a {@code line} allowlist looks either side of a match. Reasoning traces are often one
+   * long line of JSON: an unbounded "line" would let one unrelated word hide every secret in it.
+   */
+  private static final int LINE_LIMIT = 256;
   private static final int BOUNDARY_EXTENSION = 64;
 
   private final CompiledRule[] rules;
@@ -859,15 +863,18 @@ public final class SecretEngine {
       return (regexes.length == 0 || re) && (stopwords.length == 0 || sw);
     }
 
+    /** The line around a match; a JSON-escaped {@code \\n} ends a line as a newline does. */
     private static String line(String text, int from, int to) {
       int a = from;
       int limit = Math.max(0, from - LINE_LIMIT);
-      while (a > limit && text.charAt(a - 1) != '\n') {
+      while (a > limit && text.charAt(a - 1) != '\n'
+          && !(text.charAt(a - 1) == 'n' && a - 2 >= 0 && text.charAt(a - 2) == '\\')) {
         a--;
       }
       int b = to;
       limit = Math.min(text.length(), to + LINE_LIMIT);
-      while (b < limit && text.charAt(b) != '\n') {
+      while (b < limit && text.charAt(b) != '\n'
+          && !(text.charAt(b) == '\\' && b + 1 < text.length() && text.charAt(b + 1) == 'n')) {
         b++;
       }
       return text.substring(a, b);
