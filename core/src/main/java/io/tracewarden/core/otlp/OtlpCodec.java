@@ -1,6 +1,8 @@
 package io.tracewarden.core.otlp;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.DiscardUnknownFieldsParser;
+import com.google.protobuf.Parser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -158,12 +160,15 @@ public final class OtlpCodec {
     CodedInputStream input = CodedInputStream.newInstance(data);
     input.setRecursionLimit(limits.messageRecursionLimit());
     input.setSizeLimit(Integer.MAX_VALUE);
+    // Unknown fields are invisible to masking: a backend with a newer schema could show them.
+    Parser<? extends Message> parser = DiscardUnknownFieldsParser.wrap(
+        builder.getDefaultInstanceForType().getParserForType());
     try {
-      builder.mergeFrom(input);
+      Message message = parser.parseFrom(input);
       input.checkLastTagWas(0);
       // Proto3 string fields are parsed with UTF-8 validation (readStringRequireUtf8), so
       // invalid UTF-8 is an InvalidProtocolBufferException here, not a lazy surprise later.
-      return builder.build();
+      return message;
     } catch (InvalidProtocolBufferException e) {
       if (e.getMessage() != null && e.getMessage().contains("levels of nesting")) {
         throw new OtlpDecodeException(OtlpDecodeException.Reason.TOO_DEEP,

@@ -137,6 +137,9 @@ public final class Service implements Host, AutoCloseable {
       if (shutDown) {
         throw new IllegalStateException("a service cannot start again after shutdown");
       }
+      if (running) {
+        throw new IllegalStateException("the service is already started");
+      }
       try {
         startAll(extensions);
         startAll(exporters);

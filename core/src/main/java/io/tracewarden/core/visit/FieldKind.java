@@ -10,5 +10,8 @@ public enum FieldKind {
   /** A log body, or a string nested at any depth inside it. */
   LOG_BODY,
   LOG_EVENT_NAME,
+  LOG_SEVERITY_TEXT,
+  /** A key inside a kvlist value (a JSON-like object), as opposed to an attribute key. */
+  KVLIST_KEY,
   METRIC_DESCRIPTION
 }

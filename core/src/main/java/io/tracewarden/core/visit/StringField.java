@@ -13,17 +13,25 @@ public final class StringField {
   private final String key;
   private final int index;
   private final boolean removable;
+  private final boolean isKey;
   private String path;
 
   private StringField(
       FieldKind kind, String container, StringField parent, String key, int index,
       boolean removable) {
+    this(kind, container, parent, key, index, removable, false);
+  }
+
+  private StringField(
+      FieldKind kind, String container, StringField parent, String key, int index,
+      boolean removable, boolean isKey) {
     this.kind = kind;
     this.container = container;
     this.parent = parent;
     this.key = key;
     this.index = index;
     this.removable = removable;
+    this.isKey = isKey;
   }
 
   static StringField of(FieldKind kind, String path) {
@@ -36,6 +44,14 @@ public final class StringField {
 
   StringField child(String childKey) {
     return new StringField(kind, null, this, childKey, -1, true);
+  }
+
+  /**
+   * A key of the kvlist at this field. Its path ends in {@code [{key}]}, never in the key's text,
+   * which may be the very secret being reported.
+   */
+  StringField keyOf() {
+    return new StringField(FieldKind.KVLIST_KEY, null, this, null, -1, false, true);
   }
 
   StringField element(int childIndex) {
@@ -86,7 +102,9 @@ public final class StringField {
     } else if (container != null) {
       out.append(container);
     }
-    if (key != null) {
+    if (isKey) {
+      out.append("[{key}]");
+    } else if (key != null) {
       out.append('[').append(key).append(']');
     } else if (index >= 0) {
       out.append('[').append(index).append(']');

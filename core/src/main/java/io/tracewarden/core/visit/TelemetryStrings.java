@@ -24,6 +24,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.tracewarden.core.consumer.TelemetryException;
+import io.tracewarden.core.otlp.OtlpCodec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,10 +36,11 @@ import java.util.List;
 public final class TelemetryStrings {
 
   /**
-   * Values nest at most this deep before the walk stops descending. Receivers refuse deeper data,
-   * so this only guards against requests built in-process.
+   * Deeper than any receiver accepts ({@link OtlpCodec.Limits#MAX_NESTING_DEPTH}). Data nested
+   * deeper can only have been built in-process; it is refused rather than passed on unvisited,
+   * since a string the walk never reached was never masked.
    */
-  private static final int MAX_DEPTH = 128;
+  private static final int MAX_DEPTH = 2 * OtlpCodec.Limits.MAX_NESTING_DEPTH;
 
   private final StringVisitor visitor;
   private boolean recordChanged;
@@ -233,12 +236,16 @@ public final class TelemetryStrings {
         attributes(original.getAttributesList(), FieldKind.ATTRIBUTE, "log.attributes");
     String eventName = string(StringField.of(FieldKind.LOG_EVENT_NAME, "log.event_name"),
         original.getEventName());
+    String severityText = string(
+        StringField.of(FieldKind.LOG_SEVERITY_TEXT, "log.severity_text"),
+        original.getSeverityText());
     boolean changed = recordChanged;
     List<KeyValue> extra = visitor.endRecord(ref, changed);
     if (!changed && extra.isEmpty()) {
       return original;
     }
-    LogRecord.Builder builder = original.toBuilder().setEventName(eventName);
+    LogRecord.Builder builder = original.toBuilder().setEventName(eventName)
+        .setSeverityText(severityText);
     if (body != original.getBody()) {
       builder.setBody(body);
     }
@@ -488,9 +495,7 @@ public final class TelemetryStrings {
         return AnyValue.newBuilder().setStringValue(updated).build();
       }
       case ARRAY_VALUE -> {
-        if (depth >= MAX_DEPTH) {
-          return value;
-        }
+        checkDepth(depth);
         List<AnyValue> items = value.getArrayValue().getValuesList();
         List<AnyValue> result = null;
         for (int i = 0; i < items.size(); i++) {
@@ -503,26 +508,28 @@ public final class TelemetryStrings {
                 .build();
       }
       case KVLIST_VALUE -> {
-        if (depth >= MAX_DEPTH) {
-          return value;
-        }
+        checkDepth(depth);
         List<KeyValue> entries = value.getKvlistValue().getValuesList();
         List<KeyValue> result = null;
         for (int i = 0; i < entries.size(); i++) {
           KeyValue entry = entries.get(i);
+          // Keys inside values are data (a JSON object turned into a kvlist), so they are
+          // visited too; paths below a masked key show the masked key.
+          String key = string(field.keyOf(), entry.getKey());
           AnyValue updated = entry.hasValue()
-              ? anyValue(entry.getValue(), field.child(entry.getKey()), depth + 1)
+              ? anyValue(entry.getValue(), field.child(key), depth + 1)
               : entry.getValue();
-          if (updated == entry.getValue() && result == null) {
+          boolean changed = updated != entry.getValue() || key != entry.getKey();
+          if (!changed && result == null) {
             continue;
           }
           if (result == null) {
             result = new ArrayList<>(entries.subList(0, i));
           }
-          if (updated == entry.getValue()) {
+          if (!changed) {
             result.add(entry);
           } else if (updated != null) {
-            result.add(entry.toBuilder().setValue(updated).build());
+            result.add(entry.toBuilder().setKey(key).setValue(updated).build());
           }
         }
         return result == null ? value
@@ -532,6 +539,12 @@ public final class TelemetryStrings {
       default -> {
         return value;
       }
+    }
+  }
+
+  private static void checkDepth(int depth) {
+    if (depth >= MAX_DEPTH) {
+      throw TelemetryException.permanent("values nest deeper than " + MAX_DEPTH + " levels");
     }
   }
 
@@ -549,7 +562,7 @@ public final class TelemetryStrings {
 
   /**
    * Copy-on-write for repeated fields: returns null while nothing differs, and a full copy with
-   * the change (null updated = removed; only anyValue array items never are) once something does.
+   * the change (a null {@code updated} is removed) once something does.
    */
   private static <T> List<T> replace(List<T> result, List<T> originals, int index, T original,
       T updated) {
@@ -559,7 +572,9 @@ public final class TelemetryStrings {
       }
       result = new ArrayList<>(originals.subList(0, index));
     }
-    result.add(updated == null ? original : updated);
+    if (updated != null) {
+      result.add(updated);
+    }
     return result;
   }
 }

@@ -107,6 +107,18 @@ class ServiceBuilderTest {
   }
 
   @Test
+  void startingTwiceIsRefusedAndLeavesTheRunningServiceAlone() throws Exception {
+    Service service = build(VALID);
+    service.start();
+    int started = TestFactories.journal.size();
+    assertThatThrownBy(service::start).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the service is already started");
+    assertThat(TestFactories.journal).hasSize(started);
+    assertThat(service.status().started()).isTrue();
+    service.shutdown();
+  }
+
+  @Test
   void startsDownstreamFirstAndStopsIntakeFirst() throws Exception {
     Service service = build(VALID);
     service.start();

@@ -153,6 +153,37 @@ class TelemetryStringsTest {
   }
 
   @Test
+  void kvlistKeysAndSeverityTextAreVisitedWithoutTheKeyInThePath() {
+    ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
+            .addLogRecords(LogRecord.newBuilder().setSeverityText("WARN " + CANARY)
+                .setBody(kvlist(KeyValue.newBuilder().setKey("Bearer " + CANARY)
+                    .setValue(AnyValue.newBuilder().setStringValue("value " + CANARY)).build())))))
+        .build();
+    CanaryVisitor visitor = new CanaryVisitor();
+    ExportLogsServiceRequest result = TelemetryStrings.visit(request, visitor);
+    assertThat(visitor.replaced).containsOnlyKeys("log.body[{key}]", "log.body[Bearer [masked]]",
+        "log.severity_text");
+    assertThat(result.toString()).doesNotContain(CANARY);
+  }
+
+  @Test
+  void valuesNestedBeyondAnyReceiversLimitAreRefusedNotPassedUnvisited() {
+    AnyValue value = AnyValue.newBuilder().setStringValue(CANARY).build();
+    for (int i = 0; i < 600; i++) {
+      value = array(value);
+    }
+    ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
+            .addLogRecords(LogRecord.newBuilder().setBody(value))))
+        .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TelemetryStrings.visit(request, new CanaryVisitor()))
+        .isInstanceOf(io.tracewarden.core.consumer.TelemetryException.class)
+        .hasMessageContaining("nest deeper");
+  }
+
+  @Test
   void nullRemovesAttributesAndKvlistEntriesButBlanksOtherStrings() {
     ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder()

@@ -9,11 +9,13 @@ import io.tracewarden.core.consumer.TelemetryContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -33,6 +35,8 @@ final class BatchProcessor implements Processor {
   private final Signal signal;
   private final Consumer next;
   private final Map<BatchKey, Batch> pending = new HashMap<>();
+  /** Batches handed downstream whose senders are not answered yet; shutdown waits for them. */
+  private final Set<CompletableFuture<Void>> inFlight = new HashSet<>();
   private ScheduledExecutorService timer;
   private boolean stopped;
 
@@ -46,11 +50,15 @@ final class BatchProcessor implements Processor {
   public void start(Host host) {
     synchronized (lock) {
       if (timer == null && !stopped) {
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
           Thread thread = new Thread(runnable, "tracewarden-batch-" + signal.id());
           thread.setDaemon(true);
           return thread;
         });
+        // At shutdown every pending batch is sent at once: waiting timers have nothing to do.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setRemoveOnCancelPolicy(true);
+        timer = executor;
       }
     }
   }
@@ -108,7 +116,14 @@ final class BatchProcessor implements Processor {
         sent[i] = CompletableFuture.failedFuture(e);
       }
     }
-    CompletableFuture.allOf(sent).whenComplete((ignored, failure) -> {
+    CompletableFuture<Void> done = CompletableFuture.allOf(sent);
+    synchronized (lock) {
+      inFlight.add(done);
+    }
+    done.whenComplete((ignored, failure) -> {
+      synchronized (lock) {
+        inFlight.remove(done);
+      }
       for (CompletableFuture<Void> waiter : batch.waiters) {
         if (failure == null) {
           waiter.complete(null);
@@ -132,21 +147,30 @@ final class BatchProcessor implements Processor {
       pending.clear();
       stoppedTimer = timer;
     }
-    List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (stoppedTimer != null) {
+      // No interrupt: a timer thread inside send() may be writing to a file channel downstream.
+      stoppedTimer.shutdown();
+    }
     for (Batch batch : remaining) {
-      waiters.addAll(batch.waiters);
       send(batch);
     }
     try {
-      CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new))
-          .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (stoppedTimer != null) {
+        // A flush the timer is running now still hands its batch over before we look below.
+        stoppedTimer.awaitTermination(Math.max(0, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+      }
+      List<CompletableFuture<Void>> outstanding;
+      synchronized (lock) {
+        outstanding = new ArrayList<>(inFlight);
+      }
+      CompletableFuture.allOf(outstanding.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       // Senders of what did not drain in time were told through their own futures.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    if (stoppedTimer != null) {
-      stoppedTimer.shutdownNow();
     }
   }
 

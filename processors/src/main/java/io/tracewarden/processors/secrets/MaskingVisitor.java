@@ -125,6 +125,10 @@ final class MaskingVisitor implements StringVisitor {
       }
     }
     attributes.put("findings", List.copyOf(recordFindings));
-    audit.publish(new AuditEvent("secrets.masked", Instant.now(), session, source, attributes));
+    // The session id comes from the record as received: if it is itself a secret, record it the
+    // way the data shows it now, masked, which still groups the session's events together.
+    String maskedSession = engine.redact(session).text();
+    audit.publish(new AuditEvent("secrets.masked", Instant.now(), maskedSession, source,
+        attributes));
   }
 }

@@ -75,7 +75,17 @@ final class SecretsConfig {
     }
 
     // Compile everything now, with a throwaway key, so that config errors surface at validation.
-    engine(new byte[32]);
+    try {
+      engine(new byte[32]);
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.startsWith("allow regex")) {
+        // It may have come from ${env:...}: name the key, never quote the pattern.
+        throw config.error("allowlist", "an allowlist regex is not valid RE2 syntax");
+      }
+      // Rule regexes come from rule files, named with their rule id in the message.
+      throw config.error("rules", message);
+    }
   }
 
   SecretEngine engine(byte[] key) {

@@ -152,6 +152,27 @@ class BatchProcessorTest {
   }
 
   @Test
+  void shutdownWaitsForABatchAlreadyHandedDownstream() throws Exception {
+    CompletableFuture<Void> downstream = new CompletableFuture<>();
+    next.answerWith(t -> downstream);
+    Processor batch = processor("send_batch_size: 1\ntimeout: 1h\n", Signal.TRACES);
+    batch.start(TestComponents.host());
+    CompletableFuture<Void> sent = batch.consume(traces(1, "in-flight"));
+    new Thread(() -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      downstream.complete(null);
+    }).start();
+    long start = System.nanoTime();
+    batch.shutdown(Duration.ofSeconds(10));
+    assertThat(sent).isCompleted();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void rejectsMaxSmallerThanBatchSizeNamingTheKey() {
     assertThatThrownBy(() -> processor("send_batch_size: 10\nsend_batch_max_size: 5\n",
         Signal.TRACES))

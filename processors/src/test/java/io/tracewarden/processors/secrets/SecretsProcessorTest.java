@@ -178,6 +178,21 @@ class SecretsProcessorTest {
   }
 
   @Test
+  void aSecretUsedAsTheSessionIdIsMaskedInTheAuditEventToo() throws Exception {
+    Processor processor = start("");
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder()
+            .addSpans(Span.newBuilder().setTraceId(TRACE_ID).setName("op")
+                .addAttributes(attr("session.id", Canaries.GITHUB_TOKEN)))))
+        .build();
+    processor.consume(Telemetry.traces(request, TestComponents.context())).get(5, TimeUnit.SECONDS);
+    assertThat(events).singleElement().satisfies(event ->
+        assertThat(event.session()).startsWith("[REDACTED:github-pat:")
+            .doesNotContain(Canaries.GITHUB_TOKEN));
+    assertThat(events.toString()).doesNotContain(Canaries.GITHUB_TOKEN);
+  }
+
+  @Test
   void cleanDataPassesAsTheSameInstance() throws Exception {
     Processor processor = start("");
     ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
@@ -219,6 +234,10 @@ class SecretsProcessorTest {
     assertThatThrownBy(() -> start("fingerprint_key: short"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("test.yaml:1:18: test.fingerprint_key: must be at least 16");
+    assertThatThrownBy(() -> start("allowlist: { regexes: ['(unclosed'] }"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("test.allowlist: an allowlist regex is not valid RE2 syntax")
+        .hasMessageNotContaining("unclosed");
     assertThatThrownBy(() -> start("masking: { style: blur }"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("test.masking.style: must be one of");
   }

@@ -57,11 +57,17 @@ final class OtlpIntake {
     };
   }
 
-  /** {@code protobuf} is the request's wire encoding when it arrived as protobuf, else null. */
+  /**
+   * {@code protobuf} is the request's wire encoding when it arrived as protobuf, else null. It is
+   * kept only when it is exactly the decoded message's encoding: decoding drops unknown fields,
+   * which masking cannot see, and then the sizes differ (dropped fields only ever shrink it).
+   */
   Telemetry telemetry(Signal signal, Message request, byte[] protobuf, String principal,
       InetSocketAddress remote, Instant receivedAt) {
+    byte[] exact = protobuf != null && request.getSerializedSize() == protobuf.length
+        ? protobuf : null;
     return new Telemetry(signal, request,
-        new TelemetryContext(principal, id, peer(remote), receivedAt), protobuf);
+        new TelemetryContext(principal, id, peer(remote), receivedAt), exact);
   }
 
   /** Hands over; a consumer that throws instead of failing its future is treated alike. */
