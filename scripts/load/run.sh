@@ -5,6 +5,7 @@
 #
 #   scripts/load/run.sh                         # defaults below
 #   SECRETS=1 scripts/load/run.sh               # add the secrets processor before batch
+#   RECORDING=full scripts/load/run.sh          # also fan out to the recording exporter (full|metadata)
 #   QUEUE=1 QUEUE_SIZE=8 CONSUMERS=4 scripts/load/run.sh   # exporter with its sending queue
 #   CONNECTIONS=16 BATCH_SIZE=8192 CONSUMERS=4 DURATION=60 scripts/load/run.sh
 #   JFR=1 scripts/load/run.sh                   # also record the agent (JFR file path printed)
@@ -33,6 +34,7 @@ CONSUMERS=${CONSUMERS:-4}
 QUEUE_SIZE=${QUEUE_SIZE:-8}
 QUEUE=${QUEUE:-0}
 SECRETS=${SECRETS:-0}
+RECORDING=${RECORDING:-}
 CONTENT=${CONTENT:-clean}
 AGENT_HEAP=${AGENT_HEAP:--Xmx320m -Xmn200m}
 AGENT_GC=${AGENT_GC:--XX:+UseParallelGC}
@@ -69,6 +71,14 @@ if [[ "$SECRETS" == 1 ]]; then
     rules: [builtin]
     fingerprint_key: 0123456789abcdef0123"
 fi
+exporters="[otlp_http]"
+recording_cfg=""
+if [[ -n "$RECORDING" ]]; then
+  exporters="[otlp_http, recording]"
+  recording_cfg="  recording:
+    directory: $work/audit
+    content: $RECORDING"
+fi
 cat >"$work/agent.yaml" <<EOF
 receivers:
   otlp:
@@ -86,6 +96,7 @@ exporters:
     compression: none
     sending_queue: { enabled: $([[ $QUEUE == 1 ]] && echo true || echo false), queue_size: $QUEUE_SIZE, num_consumers: $CONSUMERS }
     retry_on_failure: { enabled: true, initial_interval: 100ms, max_interval: 1s }
+$recording_cfg
 extensions:
   admin:
     endpoint: 127.0.0.1:$ADMIN_PORT
@@ -97,7 +108,7 @@ service:
     traces:
       receivers: [otlp]
       processors: $processors
-      exporters: [otlp_http]
+      exporters: $exporters
 EOF
 
 wait_port() { # host port seconds
@@ -186,7 +197,7 @@ result=$(grep '^loadgen result' "$work/loadgen.log" || true)
 awk -v r="$result" -v a0="$a0" -v a1="$a1" -v g0="$g0" -v g1="$g1" -v s0="$s0" -v s1="$s1" \
   -v t0="$t0" -v t1="$t1" -v hz="$hz" -v sp0="$sink_spans0" -v sp1="$sink_spans1" \
   -v rss="$peak_rss" -v hwm="$hwm" -v st0="$stat0" -v st1="$stat1" \
-  -v cfg="secrets=$SECRETS content=$CONTENT connections=$CONNECTIONS batch=$BATCH_SIZE/$BATCH_TIMEOUT queue=$QUEUE/$QUEUE_SIZE consumers=$CONSUMERS heap=$AGENT_HEAP gc=$AGENT_GC" \
+  -v cfg="secrets=$SECRETS recording=${RECORDING:-off} content=$CONTENT connections=$CONNECTIONS batch=$BATCH_SIZE/$BATCH_TIMEOUT queue=$QUEUE/$QUEUE_SIZE consumers=$CONSUMERS heap=$AGENT_HEAP gc=$AGENT_GC" \
   'BEGIN {
     dt = t1 - t0; split(st0, x); split(st1, y)
     busy = (y[1] - x[1]); idle = (y[2] - x[2])
