@@ -29,6 +29,7 @@ final class MemoryLimiterProcessor implements Processor {
 
   private static final Logger logger = LoggerFactory.getLogger(MemoryLimiterProcessor.class);
   private static final long MIB = 1L << 20;
+  private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
   private final Object lock = new Object();
   private final MemoryLimiterConfig limits;
@@ -37,6 +38,9 @@ final class MemoryLimiterProcessor implements Processor {
   private final String id;
   private final LongCounter refusals;
   private volatile boolean refusing;
+  /** Under overload the state can flip many times a second: say so at most once a minute. */
+  private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
+  private long switchesSinceLog;
   private ScheduledExecutorService checker;
 
   MemoryLimiterProcessor(ComponentSettings settings, MemoryLimiterConfig limits, HeapGauge heap,
@@ -92,14 +96,26 @@ final class MemoryLimiterProcessor implements Processor {
     boolean above = used > limits.softLimit();
     if (above != refusing) {
       refusing = above;
-      if (above) {
-        logger.warn("{}: heap in use {} MiB is above the soft limit {} MiB; refusing new data",
-            id, used / MIB, limits.softLimit() / MIB);
-      } else {
-        logger.info("{}: heap in use {} MiB is below the soft limit again; accepting data",
-            id, used / MIB);
-      }
+      logSwitch(above, used);
     }
+  }
+
+  private synchronized void logSwitch(boolean above, long used) {
+    switchesSinceLog++;
+    long now = System.nanoTime();
+    if (now - lastLogNanos < LOG_INTERVAL_NANOS) {
+      return;
+    }
+    lastLogNanos = now;
+    if (above) {
+      logger.warn("{}: heap in use {} MiB is above the soft limit {} MiB; refusing new data "
+          + "({} switches since the last message)", id, used / MIB, limits.softLimit() / MIB,
+          switchesSinceLog);
+    } else {
+      logger.info("{}: heap in use {} MiB is below the soft limit; accepting data "
+          + "({} switches since the last message)", id, used / MIB, switchesSinceLog);
+    }
+    switchesSinceLog = 0;
   }
 
   boolean refusing() {
