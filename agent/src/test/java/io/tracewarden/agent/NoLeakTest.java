@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plants secrets in every place an agent's telemetry can carry them, runs the whole agent with
- * every component that writes something (file output, audit trail, debug output on stderr,
- * admin metrics), and proves no secret appears anywhere the agent wrote or printed.
+ * every component that writes something (file output, audit trail, persistent sending queue,
+ * debug output on stderr, admin metrics), and proves no secret appears anywhere the agent wrote
+ * or printed.
  */
 class NoLeakTest {
 
@@ -63,6 +64,11 @@ class NoLeakTest {
           debug: { verbosity: detailed }
           file: { path: %1$s/out/telemetry.jsonl, flush_interval: 20ms }
           recording: { directory: %1$s/audit, content: full, checkpoint_every: 1 }
+          # A backend that never answers: everything stays in the persistent queue on disk.
+          otlp_http:
+            endpoint: http://127.0.0.1:9
+            sending_queue: { enabled: true, storage: disk, directory: %1$s/queue }
+            retry_on_failure: { enabled: true, max_elapsed_time: 0 }
         extensions:
           admin: { endpoint: 127.0.0.1:0 }
         service:
@@ -71,8 +77,8 @@ class NoLeakTest {
           shutdown_timeout: 5s
           telemetry: { logs: { level: debug } }
           pipelines:
-            traces: { receivers: [otlp], processors: [secrets, batch], exporters: [debug, file, recording] }
-            logs: { receivers: [otlp], processors: [secrets, batch], exporters: [debug, file, recording] }
+            traces: { receivers: [otlp], processors: [secrets, batch], exporters: [debug, file, recording, otlp_http] }
+            logs: { receivers: [otlp], processors: [secrets, batch], exporters: [debug, file, recording, otlp_http] }
         """.formatted(dir));
 
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -125,7 +131,8 @@ class NoLeakTest {
       files = walk.filter(Files::isRegularFile).filter(f -> !f.equals(config)).toList();
     }
     assertThat(files).anyMatch(f -> f.toString().contains("audit"))
-        .anyMatch(f -> f.toString().endsWith("telemetry.jsonl"));
+        .anyMatch(f -> f.toString().endsWith("telemetry.jsonl"))
+        .anyMatch(f -> f.toString().contains("queue") && f.toString().endsWith(".log"));
     for (String secret : secrets) {
       assertThat(console).as("console output").doesNotContain(secret);
       assertThat(metrics).as("metrics").doesNotContain(secret);
