@@ -23,6 +23,9 @@ import java.util.Set;
  * @param generic generic assignment rule: a specific (non-generic) rule overlapping it wins
  * @param near {@code null} or a structural prefilter checked at each keyword hit before the
  *     regex runs (see {@link Near})
+ * @param maxLength declared longest match in UTF-16 chars for a regex whose maximum the engine
+ *     cannot derive (unbounded {@code *}, {@code +}, {@code {n,}}); 0 = none. Windows are cut to
+ *     it; a longer match may be missed (one touching the window end is retried on a long window)
  */
 public record Rule(
     String id,
@@ -35,7 +38,11 @@ public record Rule(
     String validator,
     List<Allowlist> allowlists,
     boolean generic,
-    Near near) {
+    Near near,
+    int maxLength) {
+
+  /** Largest accepted {@link #maxLength()}. */
+  public static final int MAX_LENGTH_LIMIT = 1 << 20;
 
   /** {@link #secretGroup()} value selecting the first capture group that matched non-empty. */
   public static final int FIRST_NON_EMPTY_GROUP = -1;
@@ -73,6 +80,18 @@ public record Rule(
       validator = null;
     }
     allowlists = allowlists == null ? List.of() : List.copyOf(allowlists);
+    if (maxLength < 0 || maxLength > MAX_LENGTH_LIMIT) {
+      throw new IllegalArgumentException(
+          "rule " + id + ": max_length must be in 1.." + MAX_LENGTH_LIMIT + " (0 = none)");
+    }
+  }
+
+  /** A rule without a declared {@link #maxLength()}. */
+  public Rule(String id, String description, Severity severity, String regex, int secretGroup,
+      List<String> keywords, double entropy, String validator, List<Allowlist> allowlists,
+      boolean generic, Near near) {
+    this(id, description, severity, regex, secretGroup, keywords, entropy, validator, allowlists,
+        generic, near, 0);
   }
 
   /** A rule without a {@link Near} prefilter. */
@@ -80,7 +99,7 @@ public record Rule(
       List<String> keywords, double entropy, String validator, List<Allowlist> allowlists,
       boolean generic) {
     this(id, description, severity, regex, secretGroup, keywords, entropy, validator, allowlists,
-        generic, null);
+        generic, null, 0);
   }
 
   /**
@@ -147,6 +166,6 @@ public record Rule(
   /** Copy with other allowlists. */
   public Rule withAllowlists(List<Allowlist> newAllowlists) {
     return new Rule(id, description, severity, regex, secretGroup, keywords, entropy, validator,
-        newAllowlists, generic, near);
+        newAllowlists, generic, near, maxLength);
   }
 }

@@ -30,7 +30,8 @@ public final class Rules {
 
   private static final Set<String> TOP_KEYS = Set.of("rules");
   private static final Set<String> RULE_KEYS = Set.of("id", "description", "severity", "regex",
-      "secret_group", "keywords", "entropy", "validator", "generic", "allowlists", "examples", "near");
+      "secret_group", "keywords", "entropy", "validator", "generic", "allowlists", "examples", "near",
+      "max_length");
   private static final Set<String> NEAR_KEYS = Set.of("chars", "within", "key_chars", "key_start", "literal", "lines");
   private static final Set<String> ALLOWLIST_KEYS =
       Set.of("regexes", "stopwords", "target", "condition");
@@ -359,12 +360,23 @@ public final class Rules {
         throw new IllegalArgumentException(w + ": 'near' needs keywords");
       }
     }
+    int maxLength = 0;
+    if (r.has("max_length")) {
+      JsonNode ml = r.get("max_length");
+      if (!ml.isIntegralNumber() || !ml.canConvertToInt() || ml.asInt() < 1
+          || ml.asInt() > Rule.MAX_LENGTH_LIMIT) {
+        throw new IllegalArgumentException(
+            where + ": 'max_length' must be an integer in 1.." + Rule.MAX_LENGTH_LIMIT);
+      }
+      maxLength = ml.asInt();
+    }
     double e = entropy;
     int g = group;
     boolean gen = generic;
     Rule.Near nr = near;
+    int ml = maxLength;
     return wrap(where, () -> new Rule(id, description, severity, regex, g, keywords, e,
-        validator, allowlists, gen, nr));
+        validator, allowlists, gen, nr, ml));
   }
 
   // ---------------------------------------------------------------- helpers

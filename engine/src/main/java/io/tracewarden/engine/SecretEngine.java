@@ -297,7 +297,7 @@ public final class SecretEngine {
           // The match may continue past the window: retry from its start, on a window as long as
           // the longest match (+1) or on a long window.
           int retryFrom = from + m.start();
-          int retryTo = Math.min(n, retryFrom + (cr.maxLen >= 0 ? cr.maxLen + 1 : Windows.RETRY));
+          int retryTo = Math.min(n, retryFrom + (cr.maxLenExact ? cr.maxLen + 1 : Windows.RETRY));
           Matcher longer = cr.startPattern.matcher(new Slice(t, retryFrom, retryTo));
           if (longer.lookingAt()) {
             accept(view, cr, longer, retryFrom);
@@ -329,23 +329,28 @@ public final class SecretEngine {
       return to;
     }
 
-    /** Runs anchored rule {@code cr} at a keyword hit {@code [s, e)}: the match must start at s. */
-    void runAnchored(TextView view, CompiledRule cr, int s, int e) {
+    /**
+     * Runs anchored rule {@code cr} at a keyword hit {@code [s, e)}: the match must start at s.
+     * Returns the end of the match (accepted or not), or -1 when there is none.
+     */
+    int runAnchored(TextView view, CompiledRule cr, int s, int e) {
       String t = view.text();
       int n = t.length();
       int to = anchoredEnd(t, cr, s, e, 0);
       Matcher m = cr.startPattern.matcher(new Slice(t, s, to));
       if (!m.lookingAt()) {
-        return;
+        return -1;
       }
       if (m.end() == to - s && to < n) {
         // The match may continue past the window (unknown maximum length): retry on a long one.
         m = cr.startPattern.matcher(new Slice(t, s, Math.min(n, s + Windows.RETRY)));
         if (!m.lookingAt()) {
-          return;
+          return -1;
         }
       }
+      int end = s + m.end();
       accept(view, cr, m, s);
+      return end;
     }
 
     /**
@@ -476,6 +481,7 @@ public final class SecretEngine {
       int[] start;
       int[] end;
       int[] lastAnchored; // 1 + start of the last anchored attempt per rule
+      int[] matchEnd; // end of the match of that attempt, or -1 (rules not word-anchored)
 
       ViewHits(TextView view) {
         this.view = view;
@@ -488,6 +494,7 @@ public final class SecretEngine {
           start = new int[rules.length];
           end = new int[rules.length];
           lastAnchored = new int[rules.length];
+          matchEnd = new int[rules.length];
           Arrays.fill(end, -1);
         }
         for (int r : rulesByKeyword[keyword]) {
@@ -509,11 +516,23 @@ public final class SecretEngine {
           }
           if (cr.anchored) {
             // The match starts at the hit: one anchored attempt, no window search.
-            if (lastAnchored[r] != s + 1
-                && (s == 0 || !Windows.isAsciiWord(view.text().charAt(s - 1)))) {
+            if (cr.wordAnchored) {
+              if (lastAnchored[r] != s + 1
+                  && (s == 0 || !Windows.isAsciiWord(view.text().charAt(s - 1)))) {
+                lastAnchored[r] = s + 1;
+                if (!seenByParent(view, cr, s, anchoredEnd(view.text(), cr, s, e, 0))) {
+                  runAnchored(view, cr, s, e);
+                }
+              }
+            } else if (lastAnchored[r] != s + 1
+                && !(s > lastAnchored[r] - 1 && s < matchEnd[r])) {
+              // As a search would: a hit inside the previous match (accepted or rejected, e.g.
+              // a placeholder) starts no new one.
               lastAnchored[r] = s + 1;
               if (!seenByParent(view, cr, s, anchoredEnd(view.text(), cr, s, e, 0))) {
-                runAnchored(view, cr, s, e);
+                matchEnd[r] = runAnchored(view, cr, s, e);
+              } else {
+                matchEnd[r] = -1;
               }
             }
             continue;
@@ -735,13 +754,26 @@ public final class SecretEngine {
      * stops there, so a failing attempt costs the chars it actually examined.
      */
     final Pattern startPattern;
-    /** Most chars a match spans ({@link MaxLength}), or {@link MaxLength#UNKNOWN}. */
+    /**
+     * Most chars a match spans ({@link MaxLength}, else the rule's declared {@link
+     * Rule#maxLength()}), or {@link MaxLength#UNKNOWN}.
+     */
     final int maxLen;
+    /** {@link #maxLen} is derived from the regex (a proven bound, not a declared one). */
+    final boolean maxLenExact;
     final int groups;
     final int after;
     final int before;
-    /** Every match starts at a keyword hit (see {@link Windows#startsAtKeyword}). */
+    /**
+     * Every match starts at a keyword hit (see {@link Windows#startsAtKeyword} and {@link
+     * Windows#startsWithKeyword}).
+     */
     final boolean anchored;
+    /**
+     * Anchored, and every match starts with {@code \\b} then a word char: a hit preceded by a
+     * word char cannot start one.
+     */
+    final boolean wordAnchored;
     final CompiledAllowlist[] allowlists;
     /** {@link Rule.Near} prefilter: required chars (null = none), key run, extra key chars. */
     final String nearChars;
@@ -757,14 +789,21 @@ public final class SecretEngine {
       this.index = index;
       this.pattern = pattern;
       this.startPattern = Pattern.compile("\\A(?:" + rule.regex() + ")");
-      this.maxLen = MaxLength.of(rule.regex());
+      int derived = MaxLength.of(rule.regex());
+      this.maxLenExact = derived >= 0;
+      this.maxLen = derived >= 0 ? derived
+          : rule.maxLength() > 0 ? rule.maxLength() : MaxLength.UNKNOWN;
       this.groups = pattern.groupCount();
       this.after = Windows.after(rule.regex());
       List<String> keywords = rule.keywords().stream().map(SecretEngine::fold).toList();
       int offset = Windows.keywordOffset(rule.regex(), keywords, BOUNDARY_EXTENSION);
       this.before = offset >= 0 ? Math.min(offset, Windows.MAX_BEFORE)
           : Windows.before(rule.regex());
-      this.anchored = Windows.startsAtKeyword(rule.regex(), keywords);
+      this.wordAnchored = Windows.startsAtKeyword(rule.regex(), keywords);
+      // Without a \b the match may start at any hit of its leading keyword; only for rules
+      // without a near prefilter (a near check at that hit is not guaranteed to hold).
+      this.anchored = wordAnchored
+          || (rule.near() == null && Windows.startsWithKeyword(rule.regex(), keywords));
       this.allowlists = allowlists;
       Rule.Near near = rule.near();
       this.nearChars = near == null ? null : near.chars();

@@ -45,6 +45,21 @@ class RulesTest {
   }
 
   @Test
+  void maxLengthIsOptionalAndChecked() throws Exception {
+    List<Rule> rules = yaml("rules:\n"
+        + "  - {id: a, description: a, severity: low, regex: 'k=(x+)', max_length: 300}\n"
+        + "  - {id: b, description: b, severity: low, regex: 'k=(x+)'}\n");
+    assertThat(rules).extracting(Rule::maxLength).containsExactly(300, 0);
+    for (String bad : List.of("0", "-1", "'12'", "1.5", "2000000")) {
+      assertThatThrownBy(() -> yaml("rules:\n"
+          + "  - {id: a, description: a, severity: low, regex: 'x', max_length: " + bad + "}\n"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("rule 'a'")
+          .hasMessageContaining("max_length");
+    }
+  }
+
+  @Test
   void unknownKeyNamesFileAndRule() throws Exception {
     Path file = resource("/rules/unknown-key.yaml");
     assertThatThrownBy(() -> Rules.fromYaml(file))

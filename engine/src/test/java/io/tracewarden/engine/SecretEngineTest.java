@@ -48,6 +48,23 @@ class SecretEngineTest {
   }
 
   @Test
+  void declaredMaxLengthStillFindsALongerTrailingValue() {
+    Rule rule = new Rule("kv", "kv", Severity.LOW, "kv=([a-z]+)", 1, List.of("kv="), 0, null,
+        List.of(), false, null, 10);
+    SecretEngine e = SecretEngine.builder().addRule(rule).fingerprintKey(TestSupport.KEY).build();
+    String value = "abcdefghijklmnopqrstuvwxyz".repeat(3);
+    assertThat(e.scan("x kv=" + value + " y")).singleElement()
+        .satisfies(f -> assertThat(f.end() - f.start()).isEqualTo(value.length()));
+  }
+
+  @Test
+  void keywordStartRuleWithoutWordBoundaryMatchesInsideWords() {
+    Rule rule = Rule.of("kw", Severity.LOW, "(?i:qqkey)=([a-z0-9]{8})", List.of("qqkey"));
+    SecretEngine e = SecretEngine.builder().addRule(rule).fingerprintKey(TestSupport.KEY).build();
+    assertThat(e.scan("my_QQKEY=ab12cd34 and xqqkey=ef56gh78 qqkey=no")).hasSize(2);
+  }
+
+  @Test
   void redactionIsIdempotent() {
     String once = engine.redact("password = \"Zq8#rT2!vL9p\" and " + TestSupport.AWS_KEY).text();
     assertThat(engine.redact(once).text()).isSameAs(once);

@@ -179,6 +179,70 @@ public final class Windows {
     return true;
   }
 
+  /**
+   * True when every match of {@code regex} starts with a literal that begins with one of {@code
+   * foldedKeywords} (lower-case), with or without a {@code \b} before it, e.g. {@code
+   * (?i:discord|\bbot)...}, {@code (?i:jdbc:[a-z0-9]+:...)} or {@code (-----BEGIN RSA PRIVATE
+   * KEY-----...)}: the match then starts at a keyword hit, where it can be tried anchored.
+   * Leading groups (not quantified) are expanded branch by branch, with the rest of the regex
+   * appended. Conservative: false whenever the regex is not recognised.
+   */
+  public static boolean startsWithKeyword(String regex, List<String> foldedKeywords) {
+    return startsWithKeyword(regex, foldedKeywords, 0);
+  }
+
+  private static boolean startsWithKeyword(String r, List<String> keywords, int depth) {
+    if (depth > 8 || r.length() > 4096) {
+      return false;
+    }
+    if (r.startsWith("(?i)")) {
+      return startsWithKeyword(r.substring(4), keywords, depth + 1);
+    }
+    if (r.startsWith("\\b")) {
+      return startsWithKeyword(r.substring(2), keywords, depth + 1);
+    }
+    List<String> top = splitTopLevel(r, 0, r.length());
+    if (top.size() > 1) {
+      for (String b : top) {
+        if (!startsWithKeyword(b, keywords, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (r.startsWith("(")) {
+      int close = groupEnd(r, 0);
+      if (close < 0 || isQuantifier(r, close + 1)) {
+        return false;
+      }
+      int bodyStart;
+      if (r.startsWith("(?:") || r.startsWith("(?i:")) {
+        bodyStart = r.indexOf(':') + 1;
+      } else if (r.startsWith("(?")) {
+        return false;
+      } else {
+        bodyStart = 1;
+      }
+      String rest = r.substring(close + 1);
+      for (String b : splitTopLevel(r, bodyStart, close)) {
+        if (!startsWithKeyword(b + rest, keywords, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    String p = literalPrefix(r).toLowerCase(Locale.ROOT);
+    if (p.isEmpty()) {
+      return false;
+    }
+    for (String k : keywords) {
+      if (!k.isEmpty() && p.startsWith(k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** An ASCII word char, as RE2's {@code \b} defines it. */
   public static boolean isAsciiWord(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
