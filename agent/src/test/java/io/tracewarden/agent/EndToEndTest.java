@@ -30,29 +30,22 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.tracewarden.core.audit.AuditEvent;
 import io.tracewarden.core.component.ComponentFactory;
 import io.tracewarden.core.component.ComponentRegistry;
-import io.tracewarden.core.component.ComponentSettings;
-import io.tracewarden.core.component.Exporter;
-import io.tracewarden.core.component.ExporterFactory;
-import io.tracewarden.core.component.Signal;
 import io.tracewarden.core.config.ConfigLoader;
-import io.tracewarden.core.config.ConfigSection;
 import io.tracewarden.core.consumer.Telemetry;
 import io.tracewarden.core.pipeline.Service;
 import io.tracewarden.core.pipeline.ServiceBuilder;
 import io.tracewarden.core.testing.Canaries;
+import io.tracewarden.core.testing.ConsumerExporterFactory;
 import io.tracewarden.core.testing.RecordingConsumer;
 import io.tracewarden.receivers.otlp.OtlpReceiver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -318,7 +311,7 @@ class EndToEndTest {
 
   private Service build(String yaml, Map<String, RecordingConsumer> captures) throws Exception {
     List<ComponentFactory> factories = new ArrayList<>(ComponentRegistry.load().all());
-    factories.add(new CaptureExporterFactory(captures));
+    factories.add(new ConsumerExporterFactory("capture", id -> captures.get(id.toString())));
     Service service = new ServiceBuilder(ComponentRegistry.of(factories))
         .build(new ConfigLoader(System::getenv).parse(yaml, "end-to-end.yaml"));
     service.start();
@@ -328,41 +321,6 @@ class EndToEndTest {
 
   private static OtlpReceiver receiver(Service service) {
     return (OtlpReceiver) service.receivers().values().iterator().next();
-  }
-
-  /** Hands what it receives to the RecordingConsumer named like the exporter. */
-  private static final class CaptureExporterFactory implements ExporterFactory {
-    private final Map<String, RecordingConsumer> captures;
-
-    CaptureExporterFactory(Map<String, RecordingConsumer> captures) {
-      this.captures = captures;
-    }
-
-    @Override
-    public String type() {
-      return "capture";
-    }
-
-    @Override
-    public Set<Signal> signals() {
-      return EnumSet.allOf(Signal.class);
-    }
-
-    @Override
-    public String description() {
-      return "test capture";
-    }
-
-    @Override
-    public Exporter create(ComponentSettings settings, ConfigSection config) {
-      RecordingConsumer target = captures.get(settings.id().toString());
-      return new Exporter() {
-        @Override
-        public CompletableFuture<Void> consume(Telemetry telemetry) {
-          return target.consume(telemetry);
-        }
-      };
-    }
   }
 
   // ---- clients

@@ -11,15 +11,11 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tracewarden.core.component.ComponentFactory;
 import io.tracewarden.core.component.ComponentRegistry;
-import io.tracewarden.core.component.ComponentSettings;
-import io.tracewarden.core.component.Exporter;
-import io.tracewarden.core.component.ExporterFactory;
-import io.tracewarden.core.component.Signal;
 import io.tracewarden.core.config.ConfigLoader;
-import io.tracewarden.core.config.ConfigSection;
 import io.tracewarden.core.consumer.Telemetry;
 import io.tracewarden.core.pipeline.Service;
 import io.tracewarden.core.pipeline.ServiceBuilder;
+import io.tracewarden.core.testing.ConsumerExporterFactory;
 import io.tracewarden.receivers.otlp.OtlpReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -252,44 +247,11 @@ class OverloadTest {
             traces: { receivers: [otlp], processors: [memory_limiter, batch], exporters: [slow] }
         """.formatted(dir.resolve("agent"));
     List<ComponentFactory> factories = new ArrayList<>(ComponentRegistry.load().all());
-    factories.add(new SlowExporterFactory(slow));
+    factories.add(new ConsumerExporterFactory("slow", id -> slow::accept));
     service = new ServiceBuilder(ComponentRegistry.of(factories))
         .build(new ConfigLoader(System::getenv).parse(yaml, "overload.yaml"));
     service.start();
     return (OtlpReceiver) service.receivers().values().iterator().next();
-  }
-
-  private static final class SlowExporterFactory implements ExporterFactory {
-    private final SlowBackend slow;
-
-    SlowExporterFactory(SlowBackend slow) {
-      this.slow = slow;
-    }
-
-    @Override
-    public String type() {
-      return "slow";
-    }
-
-    @Override
-    public Set<Signal> signals() {
-      return EnumSet.of(Signal.TRACES);
-    }
-
-    @Override
-    public String description() {
-      return "test exporter that accepts each batch only after a delay";
-    }
-
-    @Override
-    public Exporter create(ComponentSettings settings, ConfigSection config) {
-      return new Exporter() {
-        @Override
-        public CompletableFuture<Void> consume(Telemetry telemetry) {
-          return slow.accept(telemetry);
-        }
-      };
-    }
   }
 
   // ---- the senders

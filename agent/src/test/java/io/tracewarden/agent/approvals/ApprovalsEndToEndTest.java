@@ -36,14 +36,10 @@ import io.tracewarden.agent.admin.AdminExtension;
 import io.tracewarden.core.component.ComponentFactory;
 import io.tracewarden.core.component.ComponentId;
 import io.tracewarden.core.component.ComponentRegistry;
-import io.tracewarden.core.component.ComponentSettings;
-import io.tracewarden.core.component.Exporter;
-import io.tracewarden.core.component.ExporterFactory;
-import io.tracewarden.core.component.Signal;
 import io.tracewarden.core.config.ConfigLoader;
-import io.tracewarden.core.config.ConfigSection;
 import io.tracewarden.core.consumer.Telemetry;
 import io.tracewarden.core.pipeline.Service;
+import io.tracewarden.core.testing.ConsumerExporterFactory;
 import io.tracewarden.core.testing.Canaries;
 import io.tracewarden.core.testing.RecordingConsumer;
 import io.tracewarden.receivers.otlp.OtlpReceiver;
@@ -65,11 +61,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -398,7 +391,7 @@ class ApprovalsEndToEndTest {
         """.formatted(tokens, approvalSettings, ISSUER, AUDIENCE,
         jwksServer.getAddress().getPort(), dir.resolve("data"));
     List<ComponentFactory> factories = new ArrayList<>(ComponentRegistry.load().all());
-    factories.add(new CaptureExporterFactory(backend));
+    factories.add(new ConsumerExporterFactory("capture", id -> backend));
     service = new io.tracewarden.core.pipeline.ServiceBuilder(ComponentRegistry.of(factories))
         .build(new ConfigLoader(System::getenv).parse(yaml, "approvals-e2e.yaml"));
     service.start();
@@ -507,39 +500,5 @@ class ApprovalsEndToEndTest {
     signature.initSign(edKeys.getPrivate());
     signature.update(input.getBytes(StandardCharsets.US_ASCII));
     return input + "." + Base64URL.encode(signature.sign());
-  }
-
-  /** Hands everything to one RecordingConsumer. */
-  private static final class CaptureExporterFactory implements ExporterFactory {
-    private final RecordingConsumer target;
-
-    CaptureExporterFactory(RecordingConsumer target) {
-      this.target = target;
-    }
-
-    @Override
-    public String type() {
-      return "capture";
-    }
-
-    @Override
-    public Set<Signal> signals() {
-      return EnumSet.allOf(Signal.class);
-    }
-
-    @Override
-    public String description() {
-      return "test capture";
-    }
-
-    @Override
-    public Exporter create(ComponentSettings settings, ConfigSection config) {
-      return new Exporter() {
-        @Override
-        public CompletableFuture<Void> consume(Telemetry telemetry) {
-          return target.consume(telemetry);
-        }
-      };
-    }
   }
 }
