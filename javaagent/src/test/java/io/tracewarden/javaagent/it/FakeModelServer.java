@@ -9,9 +9,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
-/** An OpenAI-compatible chat completions endpoint answering one recorded-style completion. */
+/**
+ * A fake model answering recorded-style responses: OpenAI chat completions (plain or streamed) and
+ * the Anthropic Messages API (plain or streamed), chosen by path and the request's
+ * {@code "stream":true}.
+ */
 final class FakeModelServer implements AutoCloseable {
+
+  private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
 
   private final HttpServer server;
   private final AtomicInteger requests = new AtomicInteger();
@@ -31,11 +38,22 @@ final class FakeModelServer implements AutoCloseable {
     return requests.get();
   }
 
+  /** The Anthropic SDK's base URL (it adds {@code /v1/messages} itself). */
+  String rootUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
-    exchange.getRequestBody().readAllBytes();
+    String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     requests.incrementAndGet();
-    byte[] body = completionJson().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    boolean anthropic = exchange.getRequestURI().getPath().endsWith("/messages");
+    boolean stream = STREAM.matcher(request).find();
+    String answer = anthropic
+        ? (stream ? FakeModelAnswers.anthropicEvents() : FakeModelAnswers.anthropicMessage())
+        : (stream ? FakeModelAnswers.openAiChunks() : completionJson());
+    byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type",
+        stream ? "text/event-stream" : "application/json");
     exchange.sendResponseHeaders(200, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
