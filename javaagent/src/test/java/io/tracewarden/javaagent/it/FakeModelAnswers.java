@@ -9,7 +9,7 @@ import io.tracewarden.javaagent.sample.Planted;
  * thinking, text and a tool call with the planted secrets; the streamed ones split a secret across
  * two deltas, so only the reassembled response holds it whole.
  */
-final class FakeModelAnswers {
+public final class FakeModelAnswers {
 
   static final String ANTHROPIC_MESSAGE_ID = "msg_tw0001";
   static final String ANTHROPIC_RESPONSE_MODEL = AnthropicSampleApp.MODEL + "-20250929";
@@ -17,7 +17,7 @@ final class FakeModelAnswers {
 
   private FakeModelAnswers() {}
 
-  static String anthropicMessage() {
+  public static String anthropicMessage() {
     return "{\"id\":\"" + ANTHROPIC_MESSAGE_ID + "\",\"type\":\"message\",\"role\":\"assistant\","
         + "\"model\":\"" + ANTHROPIC_RESPONSE_MODEL + "\",\"content\":["
         + "{\"type\":\"thinking\",\"thinking\":" + json(Planted.REASONING)

@@ -63,8 +63,7 @@ public final class LangChain4jSpans {
     if (depth.getAndIncrement() > 0) {
       return new Call(depth, null, null); // a model delegating to another: one span only
     }
-    Span span = startSpan(provider(model::provider), request);
-    return new Call(depth, span, span.makeCurrent());
+    return startCall(depth, provider(model::provider), request);
   }
 
   public static void end(Call call, ChatResponse response, Throwable error) {
@@ -88,8 +87,17 @@ public final class LangChain4jSpans {
     if (depth.getAndIncrement() > 0) {
       return new Call(depth, null, null);
     }
-    Span span = startSpan(provider(model::provider), request);
-    return new Call(depth, span, span.makeCurrent());
+    return startCall(depth, provider(model::provider), request);
+  }
+
+  private static Call startCall(CallDepth depth, String provider, ChatRequest request) {
+    try {
+      Span span = startSpan(provider, request);
+      return new Call(depth, span, span.makeCurrent());
+    } catch (Throwable t) {
+      depth.decrementAndGet(); // the exit advice gets no call: leave the depth as it was
+      throw t;
+    }
   }
 
   public static StreamingChatResponseHandler wrap(Call call,
@@ -109,8 +117,13 @@ public final class LangChain4jSpans {
       return;
     }
     call.scope.close();
-    if (error != null && handler instanceof TracingStreamingResponseHandler) {
-      ((TracingStreamingResponseHandler) handler).end(null, error);
+    if (error == null) {
+      return;
+    }
+    if (handler instanceof TracingStreamingResponseHandler) {
+      ((TracingStreamingResponseHandler) handler).end(null, error); // once, even if onError ran
+    } else {
+      finish(call.span, null, error); // no handler to wrap: nothing else will end it
     }
   }
 
