@@ -9,8 +9,9 @@
 #
 # Knobs (environment): APPS ("anthropic-sync anthropic-stream langchain4j-stream openai"),
 # ITERATIONS per JVM (2000; the first half is warm-up), RUNS per configuration (3), JAVA_OPTS for
-# every app JVM (-Xmx256m). Configurations: "none" (no agent), "off" (agent, masking off:
-# tracewarden.disabled=true), "on" (agent, masking on, the default). Prints one "RESULT" line per
+# every app JVM (-Xmx256m), CONFIGS ("none bare off on"): "none" (no agent), "bare" (the upstream
+# agent alone: masking, our GenAI instrumentations and the Anthropic SDK's own tracing off), "off"
+# (agent, masking off: tracewarden.disabled=true), "on" (agent, masking on, the default). Prints one "RESULT" line per
 # app, configuration and run: the app's median and p99 per call, and the fake model's own median
 # handler time over the same JVM's calls.
 set -euo pipefail
@@ -22,6 +23,7 @@ APPS=${APPS:-anthropic-sync anthropic-stream langchain4j-stream openai}
 ITERATIONS=${ITERATIONS:-2000}
 RUNS=${RUNS:-3}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
+CONFIGS=${CONFIGS:-none bare off on}
 
 if [[ ! -f "$agent" || ! -f "$module/target/sample-app.classpath" || "${REBUILD:-0}" == 1 ]]; then
   (cd "$root" && ./mvnw -q -o -DskipTests package -pl javaagent -am)
@@ -56,19 +58,23 @@ app_args() {
 }
 
 agent_opts() {
+  local common="-javaagent:$agent -Dotel.service.name=overhead -Dotel.exporter.otlp.endpoint=$otlp
+    -Dotel.exporter.otlp.protocol=http/protobuf -Dotel.metrics.exporter=none
+    -Dtracewarden.fingerprint_key_file=$work/fingerprint.key"
   case "$1" in
     none) ;;
-    off|on)
-      echo "-javaagent:$agent -Dotel.service.name=overhead -Dotel.exporter.otlp.endpoint=$otlp" \
-        "-Dotel.exporter.otlp.protocol=http/protobuf -Dotel.metrics.exporter=none" \
-        "-Dtracewarden.fingerprint_key_file=$work/fingerprint.key" \
-        "-Dtracewarden.disabled=$([[ $1 == off ]] && echo true || echo false)" ;;
+    # The upstream agent alone: our GenAI instrumentations and the Anthropic SDK's own tracing off.
+    bare) echo "$common -Dtracewarden.disabled=true -Danthropic.openTelemetry=false" \
+      "-Dotel.instrumentation.tracewarden-anthropic.enabled=false" \
+      "-Dotel.instrumentation.tracewarden-langchain4j.enabled=false" ;;
+    off) echo "$common -Dtracewarden.disabled=true" ;;
+    on) echo "$common" ;;
   esac
 }
 
 for app in $APPS; do
   for run in $(seq 1 "$RUNS"); do
-    for config in none off on; do
+    for config in $CONFIGS; do
       curl -s "${anthropic}/stats" >/dev/null # resets the fake model's handler times
       # shellcheck disable=SC2046
       out=$(java $JAVA_OPTS $(agent_opts "$config") -cp "$sample_cp" $(app_args "$app") 2>&1)
