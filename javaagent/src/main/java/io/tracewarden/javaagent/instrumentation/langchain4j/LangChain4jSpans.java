@@ -26,9 +26,10 @@ import java.util.function.Supplier;
 
 /**
  * Helper injected into the application's class loader: starts and ends one GenAI client span per
- * outermost {@code doChat}, streaming or not. Message content (prompts, reasoning, tool calls) is recorded as
- * {@code gen_ai.input.messages} / {@code gen_ai.output.messages} JSON when content capture is on
- * (the Tracewarden distribution's default); the extension's exporter masks it before export.
+ * outermost {@code doChat}, streaming or not. Message content (prompts, reasoning, tool calls) is
+ * recorded as {@code gen_ai.input.messages} / {@code gen_ai.output.messages} JSON when content
+ * capture is on (the Tracewarden distribution's default); the extension's exporter masks it before
+ * export.
  */
 public final class LangChain4jSpans {
 

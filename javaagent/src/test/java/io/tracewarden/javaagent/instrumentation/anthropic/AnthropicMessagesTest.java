@@ -68,7 +68,8 @@ class AnthropicMessagesTest {
         + "\"message\",\"role\":\"assistant\",\"model\":\"claude-x\",\"content\":["
         + "{\"type\":\"redacted_thinking\",\"data\":\"opaque\"},"
         + "{\"type\":\"text\",\"text\":\"calling\"},"
-        + "{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"f\",\"input\":{\"a\":[1,\"x\\\"\"]}}"
+        + "{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"f\","
+        + "\"input\":{\"a\":[1,\"x\\\"\"]}}"
         + "],\"stop_reason\":\"tool_use\",\"stop_sequence\":null,"
         + "\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}", Message.class);
     JsonNode output = JSON.readTree(AnthropicMessages.output(message, "tool_call")).get(0);
