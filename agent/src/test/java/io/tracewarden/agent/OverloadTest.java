@@ -98,7 +98,8 @@ class OverloadTest {
     int port = freePort();
     Path gcLog = dir.resolve("gc.log");
     Path agentLog = dir.resolve("agent.log");
-    startAgent(port, gcLog, agentLog);
+    int adminPort = freePort();
+    startAgent(port, adminPort, gcLog, agentLog);
     URI traces = URI.create("http://127.0.0.1:" + port + "/v1/traces");
     awaitServing(traces, agentLog);
 
@@ -153,6 +154,13 @@ class OverloadTest {
       }
     } while (last != 200 && System.nanoTime() < until);
     boolean aliveAfterLoad = agent.isAlive();
+    String refusals = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body().lines()
+        .filter(line -> line.startsWith("tracewarden_receiver_requests_refused")
+            || line.startsWith("tracewarden_memory_limiter_refusals"))
+        .map(line -> line.replaceAll("\\{.*reason=\"([a-z_]+)\".*\\}", "{$1}"))
+        .collect(java.util.stream.Collectors.joining(", "));
 
     agent.destroy();
     agent.waitFor(30, TimeUnit.SECONDS);
@@ -160,11 +168,11 @@ class OverloadTest {
     String log = Files.readString(agentLog);
     System.out.printf("overload: %d senders, %d-byte requests, agent heap: peak %d MiB incl. "
             + "garbage, peak live %d MiB after %d full collections (of %d), hard limit %d MiB; "
-            + "statuses %s, refusals with Retry-After %d, ok %d, errors %d%n",
+            + "statuses %s, refusals with Retry-After %d, ok %d, errors %d; agent metrics: %s%n",
         SENDERS, request("size-probe").length, heap.peakBeforeCollection / MIB,
         heap.peakLiveAfterFullCollection / MIB, heap.fullCollections, heap.collections,
         HARD_LIMIT / MIB, statuses, refusalsWithRetryAfter.get(), okRequests.size(),
-        errors.size());
+        errors.size(), refusals);
 
     assertThat(aliveAfterLoad).as("the agent survived the load").isTrue();
     assertThat(log).doesNotContain("OutOfMemoryError");
@@ -205,7 +213,8 @@ class OverloadTest {
 
   // ---- the agent, in its own JVM
 
-  private void startAgent(int port, Path gcLog, Path agentLog) throws IOException {
+  private void startAgent(int port, int adminPort, Path gcLog, Path agentLog)
+      throws IOException {
     Path config = dir.resolve("overload.yaml");
     Files.writeString(config, """
         receivers:
@@ -226,11 +235,14 @@ class OverloadTest {
           otlp_http:
             endpoint: http://127.0.0.1:%d
             compression: none
+        extensions:
+          admin: { endpoint: 127.0.0.1:%d }
         service:
+          extensions: [admin]
           data_directory: %s
           pipelines:
             traces: { receivers: [otlp], processors: [memory_limiter, batch], exporters: [otlp_http] }
-        """.formatted(port, backend.getAddress().getPort(), dir.resolve("agent-data")));
+        """.formatted(port, backend.getAddress().getPort(), adminPort, dir.resolve("agent-data")));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     agent = new ProcessBuilder(java.toString(), "-Xmx1g", "-XX:+UseParallelGC",
         "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
