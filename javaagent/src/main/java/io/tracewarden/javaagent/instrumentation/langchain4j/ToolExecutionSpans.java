@@ -116,7 +116,9 @@ public final class ToolExecutionSpans {
 
   private static String guard(Span span, String name, String arguments) {
     if (GUARD_CHECK == null) {
-      return null;
+      // Fail closed when the guard was asked for where this class can see the setting.
+      return guardRequested() ? "Blocked by Tracewarden guard: the guard is enabled but "
+          + "unreachable from this instrumentation. The tool was not run." : null;
     }
     try {
       return (String) GUARD_CHECK.invokeExact(span, name, arguments);
@@ -136,9 +138,17 @@ public final class ToolExecutionSpans {
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       java.util.logging.Logger.getLogger(ToolExecutionSpans.class.getName()).warning(
           "tracewarden: the tool guard is unreachable from the LangChain4j tool instrumentation ("
-              + e.getClass().getName() + "); tool calls are traced but not guarded");
+              + e.getClass().getName() + "); with the guard enabled, every tool call is refused");
       return null;
     }
+  }
+
+  private static boolean guardRequested() {
+    String v = System.getProperty("tracewarden.guard.enabled");
+    if (v == null) {
+      v = System.getenv("TRACEWARDEN_GUARD_ENABLED");
+    }
+    return v != null && Boolean.parseBoolean(v.trim());
   }
 
   private static boolean captureContent() {
