@@ -16,16 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A LangChain4j AI service with a shell tool under the javaagent, twice: with the in-process
- * guard on, the model's request to send the environment away is refused before the tool runs
- * (the tool's own record of its runs proves it), the model reads the refusal, and both
- * {@code execute_tool} spans arrive masked and annotated. With the guard off (the default), the
- * same request runs the tool, which shows the first run would have noticed a guard that let it
- * through.
+ * A LangChain4j AI service with two tools under the javaagent, twice: with the in-process guard
+ * on, the model's requests to send the environment away ({@code @Tool} method) and to read the
+ * AWS credentials (lambda executor) are refused before the tools run (the tools' own record of
+ * their runs proves it), the model reads the refusals, and every {@code execute_tool} span arrives
+ * masked and annotated. With the guard off (the default), the same requests run the tools, which
+ * shows the first run would have noticed a guard that let them through.
  */
 class GuardedToolsJavaagentIT {
 
   private static final String EXFIL_RULE = "exfil-secrets-to-network";
+  private static final String CREDENTIALS_RULE = "credential-file-read";
 
   private static Scenario guarded;
   private static Scenario unguarded;
@@ -55,16 +56,17 @@ class GuardedToolsJavaagentIT {
   }
 
   @Test
-  void withTheGuardTheExfiltratingCallNeverRan() throws Exception {
+  void withTheGuardTheDumpingCallsNeverRan() throws Exception {
     assertThat(guarded.ranPrograms()).containsExactly("ls");
-    assertThat(unguarded.ranPrograms()).containsExactly("ls", "sudo");
+    assertThat(unguarded.ranPrograms()).containsExactly("ls", "sudo", "read");
   }
 
   @Test
   void theModelReadsTheRefusalInsteadOfAResult() {
     String toolTurn = guarded.model.requests.get(1);
     assertThat(toolTurn).contains("Blocked by Tracewarden guard rule " + EXFIL_RULE,
-        "The tool was not run", "total 8");
+        "Blocked by Tracewarden guard rule " + CREDENTIALS_RULE, "The tool was not run",
+        "total 8");
     assertThat(unguarded.model.requests.get(1)).doesNotContain("Blocked by Tracewarden")
         .contains("sent");
   }
@@ -73,13 +75,18 @@ class GuardedToolsJavaagentIT {
   void executeToolSpansFollowTheGenAiConventions() {
     for (Scenario s : List.of(guarded, unguarded)) {
       List<Span> tools = s.toolSpans();
-      assertThat(tools).as(s.name).hasSize(2);
+      assertThat(tools).as(s.name).hasSize(3);
+      assertThat(tools).extracting(span -> string(span, "gen_ai.tool.call.id"))
+          .containsExactlyInAnyOrder(ToolCallingModelServer.BENIGN_CALL_ID,
+              ToolCallingModelServer.EXFIL_CALL_ID, ToolCallingModelServer.CREDENTIALS_CALL_ID);
       for (Span span : tools) {
-        assertThat(span.getName()).isEqualTo("execute_tool runShell");
+        String tool = string(span, "gen_ai.tool.name");
+        assertThat(tool).isIn("runShell", "read_file");
+        assertThat(span.getName()).isEqualTo("execute_tool " + tool);
         assertThat(span.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_INTERNAL);
-        assertThat(string(span, "gen_ai.tool.name")).isEqualTo("runShell");
         assertThat(string(span, "gen_ai.tool.type")).isEqualTo("function");
-        assertThat(string(span, "gen_ai.tool.call.arguments")).startsWith("{\"command\":");
+        assertThat(string(span, "gen_ai.tool.call.arguments"))
+            .startsWith(tool.equals("runShell") ? "{\"command\":" : "{\"path\":");
       }
       Span benign = s.toolSpan(ToolCallingModelServer.BENIGN_CALL_ID);
       assertThat(benign.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
@@ -106,6 +113,20 @@ class GuardedToolsJavaagentIT {
     Span ran = unguarded.toolSpan(ToolCallingModelServer.EXFIL_CALL_ID);
     assertThat(string(ran, "tracewarden.guard.action")).isNull();
     assertThat(string(ran, "gen_ai.tool.call.result")).isEqualTo("sent");
+  }
+
+  @Test
+  void aToolWrittenAsALambdaIsTracedAndGuardedToo() {
+    Span blocked = guarded.toolSpan(ToolCallingModelServer.CREDENTIALS_CALL_ID);
+    assertThat(blocked.getName()).isEqualTo("execute_tool read_file");
+    assertThat(string(blocked, "tracewarden.guard.action")).isEqualTo("block");
+    assertThat(string(blocked, "tracewarden.guard.rule")).isEqualTo(CREDENTIALS_RULE);
+    assertThat(blocked.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+
+    Span ran = unguarded.toolSpan(ToolCallingModelServer.CREDENTIALS_CALL_ID);
+    assertThat(ran.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
+    assertThat(string(ran, "gen_ai.tool.call.result")).contains("aws_access_key_id", "[REDACTED")
+        .doesNotContain(Planted.AWS_KEY_ID);
   }
 
   @Test

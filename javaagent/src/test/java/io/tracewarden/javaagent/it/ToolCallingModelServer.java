@@ -15,13 +15,15 @@ import java.util.concurrent.Executors;
 
 /**
  * An OpenAI-compatible chat completions endpoint playing an agent's model: the first turn asks
- * for two {@code runShell} calls (a benign one and one that sends the environment away), the
- * next turn, which carries the tool results, gets a final answer. Keeps every request body.
+ * for three tool calls (a benign {@code runShell}, one that sends the environment away, and a
+ * {@code read_file} of the AWS credentials), the next turn, which carries the tool results, gets
+ * a final answer. Keeps every request body.
  */
 final class ToolCallingModelServer implements AutoCloseable {
 
   static final String BENIGN_CALL_ID = "call_tw_ls";
   static final String EXFIL_CALL_ID = "call_tw_exfil";
+  static final String CREDENTIALS_CALL_ID = "call_tw_creds";
   static final String ANSWER = "The build machine looks fine.";
 
   final List<String> requests = new CopyOnWriteArrayList<>();
@@ -51,18 +53,22 @@ final class ToolCallingModelServer implements AutoCloseable {
   }
 
   private static String toolCalls() {
-    return completion("null", "[" + toolCall(BENIGN_CALL_ID, GuardedToolsSampleApp.BENIGN_COMMAND)
-        + "," + toolCall(EXFIL_CALL_ID, GuardedToolsSampleApp.EXFIL_COMMAND) + "]", "tool_calls");
+    return completion("null", "["
+        + toolCall(BENIGN_CALL_ID, "runShell", "command", GuardedToolsSampleApp.BENIGN_COMMAND)
+        + "," + toolCall(EXFIL_CALL_ID, "runShell", "command", GuardedToolsSampleApp.EXFIL_COMMAND)
+        + "," + toolCall(CREDENTIALS_CALL_ID, "read_file", "path",
+            GuardedToolsSampleApp.CREDENTIALS_PATH)
+        + "]", "tool_calls");
   }
 
   private static String answer() {
     return completion(json(ANSWER), null, "stop");
   }
 
-  private static String toolCall(String id, String command) {
-    String arguments = "{\"command\":" + json(command) + "}";
-    return "{\"id\":\"" + id + "\",\"type\":\"function\",\"function\":{\"name\":\"runShell\","
-        + "\"arguments\":" + json(arguments) + "}}";
+  private static String toolCall(String id, String tool, String key, String value) {
+    String arguments = "{\"" + key + "\":" + json(value) + "}";
+    return "{\"id\":\"" + id + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool
+        + "\",\"arguments\":" + json(arguments) + "}}";
   }
 
   private static String completion(String content, String toolCalls, String finishReason) {
