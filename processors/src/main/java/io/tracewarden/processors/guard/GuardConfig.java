@@ -2,9 +2,10 @@ package io.tracewarden.processors.guard;
 
 import io.tracewarden.core.config.ConfigException;
 import io.tracewarden.core.config.ConfigSection;
+import io.tracewarden.guard.Action;
+import io.tracewarden.guard.Guard;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,12 +15,13 @@ import java.util.Set;
 /** The {@code guard} processor's settings, read and checked (every rule compiled) at config time. */
 final class GuardConfig {
 
+  static final String BUILTIN = "builtin";
   static final String VOLUME_RECORD = "volume-record-secrets";
   static final String VOLUME_SESSION = "volume-session-secrets";
   static final String SESSION_BLOCKED = "session-blocked";
   static final String CHILD_OF_BLOCKED = "child-of-blocked";
 
-  final List<GuardRule> rules;
+  final Guard guard;
   final Action volumeRecordAction;
   final Action volumeSessionAction;
   final int maxSecretsPerRecord;
@@ -32,16 +34,15 @@ final class GuardConfig {
 
   GuardConfig(ConfigSection config) {
     List<String> sources = config.has("rules") ? config.stringList("rules")
-        : List.of(GuardRules.BUILTIN);
-    List<GuardRule> loaded;
+        : List.of(BUILTIN);
+    Guard loaded;
     try {
-      loaded = GuardRules.load(sources);
+      loaded = Guard.load(sources);
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(config.keyLocation("rules"), config.path() + ".rules",
           "cannot load guard rules: " + e.getMessage());
     }
-    Set<String> known = new LinkedHashSet<>();
-    loaded.forEach(rule -> known.add(rule.id()));
+    Set<String> known = new LinkedHashSet<>(loaded.ruleIds());
     known.add(VOLUME_RECORD);
     known.add(VOLUME_SESSION);
 
@@ -63,14 +64,7 @@ final class GuardConfig {
       }
       actions.put(entry.getKey(), action);
     }
-    List<GuardRule> enabled = new ArrayList<>();
-    for (GuardRule rule : loaded) {
-      if (!disabled.contains(rule.id())) {
-        Action override = actions.get(rule.id());
-        enabled.add(override == null ? rule : rule.withAction(override));
-      }
-    }
-    rules = List.copyOf(enabled);
+    guard = loaded.configure(disabled, actions);
     volumeRecordAction = disabled.contains(VOLUME_RECORD) ? null
         : actions.getOrDefault(VOLUME_RECORD, Action.BLOCK);
     volumeSessionAction = disabled.contains(VOLUME_SESSION) ? null

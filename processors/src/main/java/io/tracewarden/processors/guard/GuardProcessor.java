@@ -26,6 +26,9 @@ import io.tracewarden.core.consumer.Capabilities;
 import io.tracewarden.core.consumer.Consumer;
 import io.tracewarden.core.consumer.Telemetry;
 import io.tracewarden.engine.Severity;
+import io.tracewarden.guard.Action;
+import io.tracewarden.guard.Guard;
+import io.tracewarden.guard.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -43,7 +46,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Recognises tool calls that dump secrets (shell, SQL, URLs, per {@link GuardInspector}) and
+ * Recognises tool calls that dump secrets (shell, SQL, URLs, per {@link Guard}) and
  * sessions exposing secrets at a rate no task needs, and blocks, holds or flags them.
  *
  * <p>Blocked spans are not forwarded, nor are their descendants in the same request, nor (for
@@ -65,7 +68,7 @@ final class GuardProcessor implements Processor {
 
   private final ComponentId id;
   private final GuardConfig config;
-  private final GuardInspector inspector;
+  private final Guard guard;
   private final Consumer next;
   private final AuditBus audit;
   private final LongCounter verdicts;
@@ -78,7 +81,7 @@ final class GuardProcessor implements Processor {
   GuardProcessor(ComponentSettings settings, GuardConfig config, Consumer next) {
     this.id = settings.id();
     this.config = config;
-    this.inspector = new GuardInspector(config.rules);
+    this.guard = config.guard;
     this.next = next;
     this.audit = settings.audit();
     this.componentAttributes = settings.metrics().attributes();
@@ -389,7 +392,7 @@ final class GuardProcessor implements Processor {
 
   private Verdict verdict(RecordScan scan, java.util.function.Supplier<String> session,
       GuardState st, long now) {
-    Verdict verdict = scan.inspect(inspector);
+    Verdict verdict = scan.inspect(guard);
     long masked = scan.maskedCount();
     if (masked > 0 && config.volumeRecordAction != null && config.maxSecretsPerRecord > 0
         && masked > config.maxSecretsPerRecord) {

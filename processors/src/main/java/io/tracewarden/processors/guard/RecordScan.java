@@ -2,6 +2,8 @@ package io.tracewarden.processors.guard;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.tracewarden.guard.Guard;
+import io.tracewarden.guard.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,7 +62,7 @@ final class RecordScan {
   }
 
   /** The strongest rule verdict over the remembered attributes, or null. */
-  Verdict inspect(GuardInspector inspector) {
+  Verdict inspect(Guard guard) {
     if (inspect == null) {
       return null;
     }
@@ -70,15 +72,15 @@ final class RecordScan {
       String key = attribute.getKey();
       Verdict verdict = switch (key) {
         case TOOL_ARGUMENTS -> value.hasStringValue()
-            ? inspector.toolCall(toolName, value.getStringValue(), key) : null;
+            ? guard.toolCall(toolName, value.getStringValue(), key) : null;
         case INPUT_MESSAGES, OUTPUT_MESSAGES -> value.hasStringValue()
-            ? inspector.messages(value.getStringValue(), key) : null;
+            ? guard.messages(value.getStringValue(), key) : null;
         case DB_QUERY, DB_STATEMENT -> value.hasStringValue()
-            ? inspector.sql(value.getStringValue(), key) : null;
+            ? guard.sql(value.getStringValue(), key) : null;
         case COMMAND_LINE -> value.hasStringValue()
-            ? inspector.shell(value.getStringValue(), key) : null;
-        case COMMAND_ARGS -> commandArgs(inspector, value, key);
-        case URL_FULL -> value.hasStringValue() ? inspector.url(value.getStringValue(), key)
+            ? guard.shell(value.getStringValue(), key) : null;
+        case COMMAND_ARGS -> commandArgs(guard, value, key);
+        case URL_FULL -> value.hasStringValue() ? guard.url(value.getStringValue(), key)
             : null;
         default -> null;
       };
@@ -87,9 +89,9 @@ final class RecordScan {
     return best;
   }
 
-  private static Verdict commandArgs(GuardInspector inspector, AnyValue value, String key) {
+  private static Verdict commandArgs(Guard guard, AnyValue value, String key) {
     if (value.hasStringValue()) {
-      return inspector.shell(value.getStringValue(), key);
+      return guard.shell(value.getStringValue(), key);
     }
     if (!value.hasArrayValue()) {
       return null;
@@ -98,6 +100,6 @@ final class RecordScan {
     for (AnyValue item : value.getArrayValue().getValuesList()) {
       argv.add(item.getStringValue());
     }
-    return inspector.argv(argv, key);
+    return guard.argv(argv, key);
   }
 }

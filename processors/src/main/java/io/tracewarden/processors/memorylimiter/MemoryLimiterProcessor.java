@@ -16,20 +16,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the agent alive under overload: while heap use is above the soft limit, new data is
+ * Keeps the agent alive under overload: while the live heap is above the soft limit, new data is
  * refused with a retryable back-pressure error (OTLP 429 / RESOURCE_EXHAUSTED with a retry hint)
- * instead of being buffered towards an {@code OutOfMemoryError}. Above the hard limit it also asks
- * the JVM to collect, as the Collector's limiter does.
+ * instead of being buffered towards an {@code OutOfMemoryError}.
  *
- * <p>Heap use is read on every request (two cheap native calls) as well as by a background check,
- * so a burst between checks is still seen. The background check is what turns refusing off
- * again once garbage has been collected.
+ * <p>A reading of the heap between collections counts garbage too, and under a high allocation
+ * rate that alone passes the soft limit while little is live: a limiter that refused on it would
+ * turn senders away from an agent with room to spare. So the soft limit is held against the heap
+ * left by the last collection, which the JVM reports for free, and against nothing fresher: when
+ * that figure says "above", a collection of our own (at most one a second) confirms it before
+ * refusing, and ends refusing as soon as the data is gone. The hard limit is held against the
+ * reading itself, checked on every request: above it the limiter collects at once, as the
+ * Collector's does, and the exact figure decides.
  */
 final class MemoryLimiterProcessor implements Processor {
 
   private static final Logger logger = LoggerFactory.getLogger(MemoryLimiterProcessor.class);
   private static final long MIB = 1L << 20;
   private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+  private static final long CONFIRM_INTERVAL_NANOS = 1_000_000_000L;
 
   private final Object lock = new Object();
   private final MemoryLimiterConfig limits;
@@ -41,6 +46,7 @@ final class MemoryLimiterProcessor implements Processor {
   /** Under overload the state can flip many times a second: say so at most once a minute. */
   private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
   private long switchesSinceLog;
+  private long lastConfirmNanos = System.nanoTime() - CONFIRM_INTERVAL_NANOS;
   private ScheduledExecutorService checker;
 
   MemoryLimiterProcessor(ComponentSettings settings, MemoryLimiterConfig limits, HeapGauge heap,
@@ -73,31 +79,42 @@ final class MemoryLimiterProcessor implements Processor {
 
   @Override
   public CompletableFuture<Void> consume(Telemetry telemetry) {
-    if (refusing || heap.usedBytes() > limits.softLimit()) {
-      if (!refusing) {
+    if (!refusing) {
+      long used = heap.usedBytes();
+      if (used > limits.hardLimit() || live(used) > limits.softLimit()) {
         check();
       }
-      if (refusing) {
-        refusals.add(1);
-        return CompletableFuture.failedFuture(TelemetryException.backPressure(
-            "memory limit reached in " + id + "; retry later", limits.retryAfter()));
-      }
+    }
+    if (refusing) {
+      refusals.add(1);
+      return CompletableFuture.failedFuture(TelemetryException.backPressure(
+          "memory limit reached in " + id + "; retry later", limits.retryAfter()));
     }
     return next.consume(telemetry);
   }
 
-  /** Re-evaluates the state; collects garbage first when above the hard limit. */
-  void check() {
+  /** Re-evaluates the state, collecting garbage first when the figures say "above". */
+  synchronized void check() {
     long used = heap.usedBytes();
-    if (used > limits.hardLimit()) {
+    long live = live(used);
+    long now = System.nanoTime();
+    if (used > limits.hardLimit() || live > limits.softLimit()
+        && now - lastConfirmNanos >= CONFIRM_INTERVAL_NANOS) {
       System.gc();
-      used = heap.usedBytes();
+      lastConfirmNanos = now;
+      live = heap.usedBytes();
     }
-    boolean above = used > limits.softLimit();
+    boolean above = live > limits.softLimit();
     if (above != refusing) {
       refusing = above;
-      logSwitch(above, used);
+      logSwitch(above, live);
     }
+  }
+
+  /** The best estimate of live data short of collecting: the last collection's, else the reading. */
+  private long live(long used) {
+    long afterCollection = heap.usedAfterLastCollection();
+    return afterCollection < 0 ? used : Math.min(used, afterCollection);
   }
 
   private synchronized void logSwitch(boolean above, long used) {

@@ -31,6 +31,6 @@ public final class MemoryLimiterProcessorFactory implements ProcessorFactory {
       ComponentSettings settings, ConfigSection config, Signal signal, Consumer next) {
     MemoryLimiterConfig limits =
         MemoryLimiterConfig.read(config, Runtime.getRuntime().maxMemory());
-    return new MemoryLimiterProcessor(settings, limits, HeapGauge.RUNTIME, next);
+    return new MemoryLimiterProcessor(settings, limits, JvmHeap.INSTANCE, next);
   }
 }

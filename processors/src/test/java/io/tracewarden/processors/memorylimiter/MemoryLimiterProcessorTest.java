@@ -29,11 +29,23 @@ class MemoryLimiterProcessorTest {
 
   private final RecordingConsumer next = new RecordingConsumer();
   private final AtomicLong used = new AtomicLong();
+  private final AtomicLong afterCollection = new AtomicLong(-1);
+  private final HeapGauge gauge = new HeapGauge() {
+    @Override
+    public long usedBytes() {
+      return used.get();
+    }
+
+    @Override
+    public long usedAfterLastCollection() {
+      return afterCollection.get();
+    }
+  };
 
   private MemoryLimiterProcessor limiter(String yaml, long maxHeap) {
     return new MemoryLimiterProcessor(
         TestComponents.settings(ComponentKind.PROCESSOR, "memory_limiter", dir),
-        MemoryLimiterConfig.read(TestComponents.config(yaml), maxHeap), used::get, next);
+        MemoryLimiterConfig.read(TestComponents.config(yaml), maxHeap), gauge, next);
   }
 
   @Test
@@ -59,6 +71,57 @@ class MemoryLimiterProcessorTest {
     assertThat(limiter.refusing()).isFalse();
     limiter.consume(telemetry()).get();
     assertThat(next.received()).hasSize(2);
+  }
+
+  @Test
+  void garbageAboveTheSoftLimitIsNotRefusedWhileTheLastCollectionLeftLittle() throws Exception {
+    MemoryLimiterProcessor limiter = limiter("limit_mib: 100\nspike_limit_mib: 20\n",
+        1024 * MIB);
+    afterCollection.set(30 * MIB);
+    used.set(95 * MIB); // over the soft limit, under the hard one: mostly garbage
+    limiter.consume(telemetry()).get();
+    assertThat(limiter.refusing()).isFalse();
+    assertThat(next.received()).hasSize(1);
+
+    // The last collection left more than the soft limit: refused (the confirming collection of
+    // this JVM cannot change what this gauge says).
+    afterCollection.set(85 * MIB);
+    assertThatThrownBy(() -> limiter.consume(telemetry()).get())
+        .cause().isInstanceOf(TelemetryException.class);
+    assertThat(limiter.refusing()).isTrue();
+
+    // The next collection reports the data gone: accepted again.
+    afterCollection.set(40 * MIB);
+    used.set(40 * MIB);
+    limiter.check();
+    assertThat(limiter.refusing()).isFalse();
+    limiter.consume(telemetry()).get();
+    assertThat(next.received()).hasSize(2);
+
+    // Over the hard limit the reading itself decides, whatever the last collection said.
+    afterCollection.set(10 * MIB);
+    used.set(101 * MIB);
+    assertThatThrownBy(() -> limiter.consume(telemetry()).get())
+        .cause().isInstanceOf(TelemetryException.class);
+    assertThat(next.received()).hasSize(2);
+  }
+
+  @Test
+  void theJvmGaugeReportsTheHeapLeftByACollection() throws Exception {
+    JvmHeap heap = JvmHeap.INSTANCE;
+    System.gc();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (heap.usedAfterLastCollection() < 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10); // notifications are delivered asynchronously
+    }
+    long after = heap.usedAfterLastCollection();
+    assertThat(after).isPositive().isLessThanOrEqualTo(Runtime.getRuntime().maxMemory());
+    byte[][] garbage = new byte[64][];
+    for (int i = 0; i < garbage.length; i++) {
+      garbage[i] = new byte[64 * 1024];
+    }
+    assertThat(garbage[63]).hasSize(64 * 1024);
+    assertThat(heap.usedBytes()).isPositive();
   }
 
   @Test

@@ -82,10 +82,18 @@ final class OtlpGrpcServices {
           .asRuntimeException());
       return;
     }
+    // gRPC has aggregated the message by now; refusing it still spares decoding and holding it.
+    InFlightBytes.Reservation reservation = intake.inFlight().reservation();
+    if (!reservation.cover(data.length)) {
+      intake.metrics().refused(Transport.GRPC, signal, 0, Reason.IN_FLIGHT_LIMIT);
+      observer.onError(unavailable(intake.overBudget(), OtlpHttpService.DEFAULT_RETRY_AFTER));
+      return;
+    }
     Message request;
     try {
       request = intake.decode(signal, data, OtlpCodec.Format.PROTOBUF);
     } catch (OtlpDecodeException e) {
+      reservation.close();
       logger.debug("refused an OTLP/gRPC {} request: {}", signal.id(), e.getMessage());
       intake.metrics().refused(Transport.GRPC, signal, 0, switch (e.reason()) {
         case TOO_DEEP -> Reason.TOO_DEEP;
@@ -100,6 +108,7 @@ final class OtlpGrpcServices {
         intake.telemetry(signal, request, data, principal, ctx.remoteAddress(), receivedAt);
     int items = telemetry.itemCount();
     OtlpIntake.consume(consumer, telemetry).whenComplete((ignored, failure) -> {
+      reservation.close();
       if (failure == null) {
         intake.metrics().accepted(signal, items);
         observer.onNext(OtlpIntake.response(signal).toByteArray());

@@ -94,24 +94,39 @@ final class OtlpHttpService implements HttpService {
       return refuse(signal, Reason.NO_PIPELINE, HttpStatus.NOT_FOUND,
           "no pipeline for " + signal.id());
     }
+    // A declared length is reserved before a byte of the body is read, so a busy receiver
+    // refuses without aggregating it; a chunked body is covered once aggregated.
+    InFlightBytes.Reservation reservation = intake.inFlight().reservation();
+    long declared = req.headers().contentLength();
+    if (declared > 0 && !reservation.cover(declared)) {
+      return overBudget(signal, format);
+    }
     CompletableFuture<HttpResponse> response = req.aggregate()
         .thenApplyAsync(aggregated -> decode(ctx, aggregated, signal, format, gzip, principal,
-            receivedAt), ctx.blockingTaskExecutor())
+            receivedAt, reservation), ctx.blockingTaskExecutor())
         .thenCompose(decoded -> decoded.telemetry == null
             ? CompletableFuture.completedFuture(decoded.failure)
             : handOver(consumer, decoded.telemetry, format))
         .exceptionally(failure -> aggregationFailed(signal, format, failure));
+    response.whenComplete((ignored, failure) -> reservation.close());
     return HttpResponse.of(response);
   }
 
   private Decoded decode(ServiceRequestContext ctx, AggregatedHttpRequest aggregated,
-      Signal signal, OtlpCodec.Format format, boolean gzip, String principal, Instant receivedAt) {
+      Signal signal, OtlpCodec.Format format, boolean gzip, String principal, Instant receivedAt,
+      InFlightBytes.Reservation reservation) {
+    if (!reservation.cover(aggregated.content().length())) {
+      return Decoded.failed(overBudget(signal, format));
+    }
     byte[] body;
     try {
       body = gzip ? gunzip(aggregated.content().array(), maxBodySize)
           : aggregated.content().array();
     } catch (OtlpDecodeException e) {
       return Decoded.failed(badData(signal, format, e));
+    }
+    if (!reservation.cover(body.length)) {
+      return Decoded.failed(overBudget(signal, format));
     }
     Message request;
     try {
@@ -122,6 +137,12 @@ final class OtlpHttpService implements HttpService {
     return new Decoded(
         intake.telemetry(signal, request, format == OtlpCodec.Format.PROTOBUF ? body : null,
             principal, ctx.remoteAddress(), receivedAt), null);
+  }
+
+  private HttpResponse overBudget(Signal signal, OtlpCodec.Format format) {
+    intake.metrics().refused(Transport.HTTP, signal, 0, Reason.IN_FLIGHT_LIMIT);
+    return status(HttpStatus.TOO_MANY_REQUESTS, Code.RESOURCE_EXHAUSTED, intake.overBudget(),
+        format, DEFAULT_RETRY_AFTER);
   }
 
   private CompletableFuture<HttpResponse> handOver(Consumer consumer, Telemetry telemetry,

@@ -24,15 +24,27 @@ final class OtlpIntake {
   private final OtlpCodec.Limits limits;
   private final ReceiverMetrics metrics;
   private final BearerTokens tokens;
+  private final InFlightBytes inFlight;
 
   /** {@code tokens} is null when authentication is not configured. */
   OtlpIntake(ComponentId id, Consumers next, OtlpCodec.Limits limits, ReceiverMetrics metrics,
-      BearerTokens tokens) {
+      BearerTokens tokens, InFlightBytes inFlight) {
     this.id = id;
     this.next = next;
     this.limits = limits;
     this.metrics = metrics;
     this.tokens = tokens;
+    this.inFlight = inFlight;
+  }
+
+  InFlightBytes inFlight() {
+    return inFlight;
+  }
+
+  /** The refusal text when the in-flight budget is full; it names the key that sets it. */
+  String overBudget() {
+    return id + " has " + inFlight.limit() + " request bytes in flight (max_in_flight_bytes); "
+        + "retry later";
   }
 
   ReceiverMetrics metrics() {

@@ -58,9 +58,10 @@ public final class OtlpReceiver implements Receiver {
       }
       BearerTokens tokens = config.auth().isPresent()
           ? BearerTokens.load(config.auth().get(), env) : null;
+      InFlightBytes inFlight = new InFlightBytes(config.maxInFlightBytes());
       OtlpIntake intake = new OtlpIntake(settings.id(), next,
           OtlpCodec.Limits.ofNestingDepth(config.maxNestingDepth()),
-          new ReceiverMetrics(settings.metrics()), tokens);
+          new ReceiverMetrics(settings.metrics(), inFlight), tokens, inFlight);
       try {
         if (config.grpc().isPresent()) {
           grpcServer = grpcServer(config.grpc().get(), intake);

@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param http the HTTP protocol settings, empty when HTTP is disabled
  * @param maxNestingDepth deepest AnyValue nesting accepted
  * @param auth bearer-token authentication, empty when disabled
+ * @param maxInFlightBytes request bytes (decompressed) held at once, both protocols together
  */
-record OtlpReceiverConfig(
-    Optional<Grpc> grpc, Optional<Http> http, int maxNestingDepth, Optional<Auth> auth) {
+record OtlpReceiverConfig(Optional<Grpc> grpc, Optional<Http> http, int maxNestingDepth,
+    Optional<Auth> auth, long maxInFlightBytes) {
 
   static final long DEFAULT_MAX_SIZE = 20L * 1024 * 1024;
   /** Keeps room for framing inside an int-indexed buffer. */
@@ -62,7 +63,20 @@ record OtlpReceiverConfig(
 
   record Auth(Optional<Path> bearerTokensFile, Optional<String> bearerTokensEnv) {}
 
+  /**
+   * A request costs several times its size once decoded (the body, the decoded strings, the bytes
+   * kept for pass-through, its share of a batch), so 1/32 of the heap in flight stays well under a
+   * memory_limiter's default soft limit of 60 % even at that multiple.
+   */
+  static long defaultMaxInFlightBytes(long maxHeap) {
+    return Math.max(8L << 20, maxHeap / 32);
+  }
+
   static OtlpReceiverConfig parse(ConfigSection config) {
+    return parse(config, Runtime.getRuntime().maxMemory());
+  }
+
+  static OtlpReceiverConfig parse(ConfigSection config, long maxHeap) {
     boolean hasProtocols = config.has("protocols");
     ConfigSection protocols = config.section("protocols");
     boolean both = !hasProtocols || protocols.isEmpty();
@@ -111,7 +125,9 @@ record OtlpReceiverConfig(
     } else {
       config.section("auth");
     }
-    return new OtlpReceiverConfig(grpc, http, depth, auth);
+    long maxInFlight = config.bytes("max_in_flight_bytes", defaultMaxInFlightBytes(maxHeap), 1,
+        Long.MAX_VALUE);
+    return new OtlpReceiverConfig(grpc, http, depth, auth, maxInFlight);
   }
 
   private static Endpoint endpoint(ConfigSection section, String defaultValue) {

@@ -28,7 +28,9 @@ final class ReceiverMetrics {
     TOO_DEEP,
     REJECTED,
     UNAVAILABLE,
-    THROTTLED;
+    THROTTLED,
+    /** The receiver's own {@code max_in_flight_bytes} budget was full. */
+    IN_FLIGHT_LIMIT;
 
     String id() {
       return name().toLowerCase(Locale.ROOT);
@@ -44,8 +46,11 @@ final class ReceiverMetrics {
   private final LongCounter refusedRequests;
   private final Map<Transport, Map<Reason, Attributes>> attributes = new EnumMap<>(Transport.class);
 
-  ReceiverMetrics(ComponentMetrics component) {
+  ReceiverMetrics(ComponentMetrics component, InFlightBytes inFlight) {
     this.component = component;
+    component.gauge("tracewarden.receiver.in_flight_bytes",
+        "Request bytes being decoded or processed (max_in_flight_bytes bounds them)", "By",
+        inFlight::held);
     this.refusedRequests = component.meter().counterBuilder(REFUSED_REQUESTS)
         .setDescription("Requests the receiver refused, by reason")
         .setUnit("{request}")

@@ -48,6 +48,10 @@ class OtlpReceiverConfigTest {
           "/v1/logs", Signal.LOGS, "/v1/metrics", Signal.METRICS));
     });
     assertThat(config.maxNestingDepth()).isEqualTo(64);
+    assertThat(config.maxInFlightBytes())
+        .isEqualTo(OtlpReceiverConfig.defaultMaxInFlightBytes(Runtime.getRuntime().maxMemory()));
+    assertThat(OtlpReceiverConfig.defaultMaxInFlightBytes(1L << 30)).isEqualTo(32L << 20);
+    assertThat(OtlpReceiverConfig.defaultMaxInFlightBytes(64L << 20)).isEqualTo(8L << 20);
     assertThat(config.auth()).isEmpty();
     assertThat(parse("empty.yaml", "otlp")).isEqualTo(config);
   }
@@ -61,6 +65,7 @@ class OtlpReceiverConfigTest {
     assertThat(config.http().orElseThrow().maxRequestBodySize()).isEqualTo(16 * 1024 * 1024);
     assertThat(config.http().orElseThrow().paths()).containsEntry("/otlp/v1/logs", Signal.LOGS);
     assertThat(config.maxNestingDepth()).isEqualTo(32);
+    assertThat(config.maxInFlightBytes()).isEqualTo(48L << 20);
     assertThat(config.auth().orElseThrow().bearerTokensEnv()).hasValue("TRACEWARDEN_OTLP_TOKENS");
     assertThat(config.auth().orElseThrow().bearerTokensFile())
         .hasValue(Path.of("/etc/tracewarden/otlp-tokens"));
@@ -72,7 +77,8 @@ class OtlpReceiverConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"unknown_key", "endpoint_without_port", "bad_size",
-      "depth_out_of_range", "same_path_twice", "relative_path", "auth_without_tokens"})
+      "depth_out_of_range", "same_path_twice", "relative_path", "auth_without_tokens",
+      "in_flight_zero"})
   void invalidConfigsAreRefused(String id) throws IOException {
     assertThatThrownBy(() -> parse("invalid.yaml", id)).isInstanceOf(ConfigException.class);
   }

@@ -357,6 +357,80 @@ class OtlpReceiverTest {
   }
 
   @Test
+  void requestsBeyondTheInFlightBudgetAreRefusedBeforeDecodingAndAdmittedOnceItFrees()
+      throws Exception {
+    RecordingConsumer held = new RecordingConsumer();
+    CompletableFuture<Void> backend = new CompletableFuture<>();
+    held.answerWith(t -> backend);
+    OtlpReceiver small = start("""
+        protocols:
+          grpc: { endpoint: "127.0.0.1:0" }
+          http: { endpoint: "127.0.0.1:0" }
+        max_in_flight_bytes: 1KiB
+        """, Map.of(Signal.TRACES, held), Map.of());
+    String url = "http://127.0.0.1:" + small.httpPort() + "/v1/traces";
+    byte[] body = withAttribute(AnyValue.newBuilder().setStringValue("x".repeat(600)).build())
+        .toByteArray();
+
+    CompletableFuture<HttpResponse<byte[]>> first = http.sendAsync(
+        HttpRequest.newBuilder(URI.create(url)).timeout(WAIT)
+            .header("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    held.awaitRequests(1, WAIT);
+
+    // While it is held: a declared length, a chunked body, a body that only grows past the
+    // budget when inflated, and a gRPC message are all refused, retryably, and never decoded.
+    HttpResponse<byte[]> declared = send(url, "application/x-protobuf", body, null, null);
+    assertThat(declared.statusCode()).isEqualTo(429);
+    assertThat(declared.headers().firstValue("retry-after")).hasValue("1");
+    assertThat(com.google.rpc.Status.parseFrom(declared.body()).getMessage())
+        .contains("max_in_flight_bytes");
+    HttpResponse<byte[]> chunked = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(WAIT)
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(body))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(chunked.statusCode()).isEqualTo(429);
+    byte[] compressed = gzip(body);
+    assertThat(compressed.length + body.length).as("fits until inflated").isLessThan(1024);
+    HttpResponse<byte[]> inflated = send(url, "application/x-protobuf", compressed, "gzip", null);
+    assertThat(inflated.statusCode()).isEqualTo(429);
+    TraceServiceGrpc.TraceServiceBlockingStub grpc = GrpcClients.newClient(
+        "http://127.0.0.1:" + small.grpcPort(), TraceServiceGrpc.TraceServiceBlockingStub.class);
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
+    assertThatThrownBy(() -> grpc.export(request))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(StatusProto.fromThrowable(e).getDetailsList())
+              .anySatisfy(any -> assertThat(any.is(RetryInfo.class)).isTrue());
+        });
+    assertThat(held.received()).hasSize(1);
+    assertThat(refusedRequests("in_flight_limit")).isEqualTo(4);
+
+    // Answering the held request frees its bytes: the next one is admitted.
+    backend.complete(null);
+    assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(send(url, "application/x-protobuf", body, null, null).statusCode())
+        .isEqualTo(200);
+    assertThat(grpc.export(request)).isNotNull();
+    // Alone, a body over the whole budget is still admitted, so it cannot starve.
+    byte[] large = withAttribute(AnyValue.newBuilder().setStringValue("y".repeat(4000)).build())
+        .toByteArray();
+    assertThat(send(url, "application/x-protobuf", large, null, null).statusCode())
+        .isEqualTo(200);
+    assertThat(held.received()).hasSize(4);
+  }
+
+  private static byte[] gzip(byte[] data) throws java.io.IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(data);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
   void permanentFailureIs400AndInvalidArgument() throws Exception {
     traces.answerWith(t -> CompletableFuture.failedFuture(TelemetryException.permanent("no")));
     assertThat(post("/v1/traces", "application/x-protobuf", oneSpan().toByteArray(), null)

@@ -1,4 +1,4 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GuardVerdictTableTest {
 
-  private static final GuardInspector INSPECTOR = new GuardInspector(GuardRules.builtin());
+  private static final Guard GUARD = new Guard(GuardRules.builtin());
 
   static Stream<Arguments> table() throws IOException {
     return rows().stream().map(row -> Arguments.of(row[0], row[1], row[2]));
@@ -31,10 +31,10 @@ class GuardVerdictTableTest {
   @MethodSource("table")
   void verdictIsAsExpected(String kind, String expected, String input) {
     Verdict verdict = switch (kind) {
-      case "shell" -> INSPECTOR.shell(input, "test");
-      case "sql" -> INSPECTOR.sql(input, "test");
-      case "url" -> INSPECTOR.url(input, "test");
-      default -> INSPECTOR.toolCall(kind.substring("tool:".length()), input, "test");
+      case "shell" -> GUARD.shell(input, "test");
+      case "sql" -> GUARD.sql(input, "test");
+      case "url" -> GUARD.url(input, "test");
+      default -> GUARD.toolCall(kind.substring("tool:".length()), input, "test");
     };
     assertThat(verdict == null ? "none" : verdict.ruleId()).as(input).isEqualTo(expected);
   }

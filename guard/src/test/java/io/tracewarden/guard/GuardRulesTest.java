@@ -1,4 +1,4 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GuardRulesTest {
 
   private static final List<GuardRule> BUILTIN = GuardRules.builtin();
-  private static final GuardInspector INSPECTOR = new GuardInspector(BUILTIN);
+  private static final Guard GUARD = new Guard(BUILTIN);
 
   @TempDir
   Path dir;
@@ -37,7 +37,7 @@ class GuardRulesTest {
   @MethodSource("examples")
   void ruleExamples(String ruleId, boolean shouldMatch, String example) {
     GuardRule rule = BUILTIN.stream().filter(r -> r.id().equals(ruleId)).findFirst().orElseThrow();
-    List<String> matched = INSPECTOR.matchingRules(rule.exampleKind(), example);
+    List<String> matched = GUARD.matchingRules(rule.exampleKind(), example);
     if (shouldMatch) {
       assertThat(matched).as(example).contains(ruleId);
     } else {
@@ -78,13 +78,13 @@ class GuardRulesTest {
                 - rules: [shell-env-dump]
                 - command: [logger]
         """);
-    GuardInspector inspector = new GuardInspector(GuardRules.load(List.of("builtin",
+    Guard guard = new Guard(GuardRules.load(List.of("builtin",
         file.toString())));
-    assertThat(inspector.shell("helm secrets view values.yaml", "t").ruleId())
+    assertThat(guard.shell("helm secrets view values.yaml", "t").ruleId())
         .isEqualTo("helm-secrets-view");
-    assertThat(inspector.shell("helm secrets view values.yaml", "t").action())
+    assertThat(guard.shell("helm secrets view values.yaml", "t").action())
         .isEqualTo(Action.HOLD);
-    assertThat(inspector.matchingRules("shell", "env | logger -t x"))
+    assertThat(guard.matchingRules("shell", "env | logger -t x"))
         .contains("env-to-logger", "shell-env-dump");
   }
 

@@ -1,4 +1,4 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 /**
  * Conditions on one SQL statement; null conditions are absent.

@@ -1,9 +1,10 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.re2j.Pattern;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,8 +15,12 @@ import java.util.Set;
 /**
  * Applies the enabled rules to the things a record can carry: shell command lines, argument
  * vectors, SQL, URLs, tool-call arguments and GenAI message arrays. Stateless and thread-safe.
+ *
+ * <p>The strings it reads may hold raw secrets (in the javaagent nothing has been masked yet): a
+ * {@link Verdict}'s excerpt is the matched input, so only callers that have masked it first may
+ * show it anywhere.
  */
-final class GuardInspector {
+public final class Guard {
 
   /** Strings longer than this are not parsed (they are outputs, not commands). */
   static final int MAX_INPUT = 256 * 1024;
@@ -36,8 +41,50 @@ final class GuardInspector {
 
   private final List<GuardRule> rules;
 
-  GuardInspector(List<GuardRule> rules) {
+  Guard(List<GuardRule> rules) {
     this.rules = List.copyOf(rules);
+  }
+
+  /** The built-in rule pack. */
+  public static Guard builtin() {
+    return new Guard(GuardRules.builtin());
+  }
+
+  /**
+   * Loads {@code builtin} and/or rule files, in order; later files may use earlier sets and rules.
+   *
+   * @throws IOException when a file cannot be read
+   * @throws IllegalArgumentException when a rule is invalid (the message names the file and rule)
+   */
+  public static Guard load(List<String> sources) throws IOException {
+    return new Guard(GuardRules.load(sources));
+  }
+
+  /** The ids of the rules, in file order. */
+  public List<String> ruleIds() {
+    return rules.stream().map(GuardRule::id).toList();
+  }
+
+  /** The description of rule {@code ruleId} (from the rule file), or null if there is none. */
+  public String description(String ruleId) {
+    for (GuardRule rule : rules) {
+      if (rule.id().equals(ruleId)) {
+        return rule.description();
+      }
+    }
+    return null;
+  }
+
+  /** This guard without the {@code disabled} rules and with the {@code actions} overrides. */
+  public Guard configure(Set<String> disabled, Map<String, Action> actions) {
+    List<GuardRule> enabled = new ArrayList<>();
+    for (GuardRule rule : rules) {
+      if (!disabled.contains(rule.id())) {
+        Action override = actions.get(rule.id());
+        enabled.add(override == null ? rule : rule.withAction(override));
+      }
+    }
+    return new Guard(enabled);
   }
 
   List<GuardRule> rules() {
@@ -46,7 +93,15 @@ final class GuardInspector {
 
   // ---- entry points
 
-  Verdict shell(String text, String location) {
+  /**
+   * A tool about to run: its name and its arguments (a JSON object, or the plain command for a
+   * shell- or SQL-like tool). Null when no rule matches.
+   */
+  public Verdict inspect(String toolName, String arguments) {
+    return toolCall(toolName, arguments, "gen_ai.tool.call.arguments");
+  }
+
+  public Verdict shell(String text, String location) {
     if (text.isEmpty() || text.length() > MAX_INPUT) {
       return null;
     }
@@ -55,7 +110,7 @@ final class GuardInspector {
     return matches.best;
   }
 
-  Verdict argv(List<String> argv, String location) {
+  public Verdict argv(List<String> argv, String location) {
     if (argv.isEmpty()) {
       return null;
     }
@@ -64,7 +119,7 @@ final class GuardInspector {
     return matches.best;
   }
 
-  Verdict sql(String text, String location) {
+  public Verdict sql(String text, String location) {
     if (text.isEmpty() || text.length() > MAX_INPUT) {
       return null;
     }
@@ -73,7 +128,7 @@ final class GuardInspector {
     return matches.best;
   }
 
-  Verdict url(String url, String location) {
+  public Verdict url(String url, String location) {
     if (url.isEmpty() || url.length() > MAX_INPUT) {
       return null;
     }
@@ -83,7 +138,7 @@ final class GuardInspector {
   }
 
   /** {@code gen_ai.tool.call.arguments}: a JSON object, or plain text for a shell-like tool. */
-  Verdict toolCall(String toolName, String arguments, String location) {
+  public Verdict toolCall(String toolName, String arguments, String location) {
     if (arguments.isEmpty() || arguments.length() > MAX_INPUT) {
       return null;
     }
@@ -107,7 +162,7 @@ final class GuardInspector {
    * {@code gen_ai.input.messages} / {@code gen_ai.output.messages}: inspects every
    * {@code tool_call} part. Responses are outputs and are left to the volume rules.
    */
-  Verdict messages(String json, String location) {
+  public Verdict messages(String json, String location) {
     if (json.length() > MAX_INPUT || !json.contains("tool_call")) {
       return null;
     }

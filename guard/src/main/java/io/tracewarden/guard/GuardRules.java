@@ -1,4 +1,4 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -23,7 +23,7 @@ import java.util.Set;
 final class GuardRules {
 
   static final String BUILTIN = "builtin";
-  static final String BUILTIN_RESOURCE = "/io/tracewarden/processors/guard/builtin.yaml";
+  static final String BUILTIN_RESOURCE = "/io/tracewarden/guard/builtin.yaml";
 
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Set<String> TOP_KEYS = Set.of("sets", "rules");

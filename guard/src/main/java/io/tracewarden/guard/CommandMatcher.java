@@ -1,4 +1,4 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import com.google.re2j.Pattern;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import java.util.ArrayList;
 import java.util.List;

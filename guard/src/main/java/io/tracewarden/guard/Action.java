@@ -1,9 +1,9 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import java.util.Locale;
 
 /** What the guard does with a record a rule matched, weakest first. */
-enum Action {
+public enum Action {
   /** Forward, annotated with the rule. */
   FLAG,
   /** Forward, annotated so that the approval processor holds it. */
@@ -11,12 +11,12 @@ enum Action {
   /** Do not forward; audit. */
   BLOCK;
 
-  String id() {
+  public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   /** Parses {@code block}, {@code hold} or {@code flag}; null when it is none of them. */
-  static Action parse(String text) {
+  public static Action parse(String text) {
     for (Action action : values()) {
       if (action.id().equalsIgnoreCase(text.trim())) {
         return action;

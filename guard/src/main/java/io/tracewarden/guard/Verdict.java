@@ -1,4 +1,4 @@
-package io.tracewarden.processors.guard;
+package io.tracewarden.guard;
 
 import io.tracewarden.engine.Severity;
 
@@ -13,13 +13,13 @@ import io.tracewarden.engine.Severity;
  * @param location the attribute it was found in
  * @param order the rule's position, to break ties between equally strong verdicts
  */
-record Verdict(String ruleId, Severity severity, int priority, Action action, String excerpt,
+public record Verdict(String ruleId, Severity severity, int priority, Action action, String excerpt,
     String location, int order) {
 
-  static final int MAX_EXCERPT = 200;
+  public static final int MAX_EXCERPT = 200;
 
   /** Whether this verdict should win over {@code other} (null loses to anything). */
-  boolean strongerThan(Verdict other) {
+  public boolean strongerThan(Verdict other) {
     if (other == null) {
       return true;
     }
@@ -35,11 +35,11 @@ record Verdict(String ruleId, Severity severity, int priority, Action action, St
     return order < other.order;
   }
 
-  static Verdict stronger(Verdict a, Verdict b) {
+  public static Verdict stronger(Verdict a, Verdict b) {
     return a == null ? b : b != null && b.strongerThan(a) ? b : a;
   }
 
-  static String excerpt(String text) {
+  public static String excerpt(String text) {
     String flat = text.replace('\n', ' ').replace('\r', ' ').strip();
     return flat.length() <= MAX_EXCERPT ? flat : flat.substring(0, MAX_EXCERPT - 1) + "…";
   }
