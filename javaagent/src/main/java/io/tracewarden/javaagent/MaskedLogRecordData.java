@@ -19,18 +19,20 @@ final class MaskedLogRecordData implements LogRecordData {
   private final Attributes attributes;
   private final int totalAttributeCount;
   private final Value<?> body;
+  private final Resource resource;
 
   MaskedLogRecordData(LogRecordData delegate, Attributes attributes, int totalAttributeCount,
-      Value<?> body) {
+      Value<?> body, Resource resource) {
     this.delegate = delegate;
     this.attributes = attributes;
     this.totalAttributeCount = totalAttributeCount;
     this.body = body;
+    this.resource = resource;
   }
 
   @Override
   public Resource getResource() {
-    return delegate.getResource();
+    return resource;
   }
 
   @Override

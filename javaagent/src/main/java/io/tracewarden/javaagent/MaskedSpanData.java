@@ -1,6 +1,7 @@
 package io.tracewarden.javaagent;
 
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
@@ -17,9 +18,10 @@ final class MaskedSpanData extends DelegatingSpanData {
   private final List<EventData> events;
   private final List<LinkData> links;
   private final StatusData status;
+  private final Resource resource;
 
   MaskedSpanData(SpanData delegate, String name, Attributes attributes, int totalAttributeCount,
-      List<EventData> events, List<LinkData> links, StatusData status) {
+      List<EventData> events, List<LinkData> links, StatusData status, Resource resource) {
     super(delegate);
     this.name = name;
     this.attributes = attributes;
@@ -27,6 +29,12 @@ final class MaskedSpanData extends DelegatingSpanData {
     this.events = events;
     this.links = links;
     this.status = status;
+    this.resource = resource;
+  }
+
+  @Override
+  public Resource getResource() {
+    return resource;
   }
 
   @Override

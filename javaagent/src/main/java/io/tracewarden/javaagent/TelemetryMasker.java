@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -20,8 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Masks one span or log record with the engine: every string it carries, at any depth. Returns the
- * very input instance when nothing was found, so clean telemetry is neither copied nor rebuilt.
+ * Masks one span or log record with the engine: every string it carries, at any depth, and the
+ * string attributes of its resource. Returns the very input instance when nothing was found, so
+ * clean telemetry is neither copied nor rebuilt.
  * Thread-safe (the engine is).
  */
 final class TelemetryMasker {
@@ -33,12 +35,18 @@ final class TelemetryMasker {
   static final int MAX_DEPTH = 32;
 
   private final SecretEngine engine;
+  /**
+   * The last resource masked and its masked form. A process exports one resource on every record,
+   * so it is scanned once, not once per record.
+   */
+  private volatile Resource[] lastResource = {null, null};
 
   TelemetryMasker(SecretEngine engine) {
     this.engine = Objects.requireNonNull(engine, "engine");
   }
 
   SpanData mask(SpanData span) {
+    Resource resource = mask(span.getResource());
     Pass pass = new Pass();
     String name = pass.text(engine, span.getName());
     Attributes attributes = pass.attributes(engine, span.getAttributes());
@@ -51,26 +59,46 @@ final class TelemetryMasker {
       status = StatusData.create(status.getStatusCode(), description);
     }
     if (pass.findings == 0) {
-      return span;
+      return resource == span.getResource() ? span
+          : new MaskedSpanData(span, name, attributes, span.getTotalAttributeCount(), events,
+              links, status, resource);
     }
     attributes = attributes.toBuilder().put(MASKED_COUNT, (long) pass.findings).build();
     int total = Math.max(attributes.size(),
         span.getTotalAttributeCount() - droppedAttributes + 1);
-    return new MaskedSpanData(span, name, attributes, total, events, links, status);
+    return new MaskedSpanData(span, name, attributes, total, events, links, status, resource);
   }
 
   LogRecordData mask(LogRecordData log) {
+    Resource resource = mask(log.getResource());
     Pass pass = new Pass();
     Attributes attributes = pass.attributes(engine, log.getAttributes());
     int droppedAttributes = pass.dropped;
     Value<?> body = log.getBodyValue();
     Value<?> maskedBody = body == null ? null : pass.value(engine, body, 0);
     if (pass.findings == 0) {
-      return log;
+      return resource == log.getResource() ? log
+          : new MaskedLogRecordData(log, attributes, log.getTotalAttributeCount(), body, resource);
     }
     attributes = attributes.toBuilder().put(MASKED_COUNT, (long) pass.findings).build();
     int total = Math.max(attributes.size(), log.getTotalAttributeCount() - droppedAttributes + 1);
-    return new MaskedLogRecordData(log, attributes, total, maskedBody);
+    return new MaskedLogRecordData(log, attributes, total, maskedBody, resource);
+  }
+
+  /**
+   * The resource with its string attributes masked (the same instance when clean). Its findings
+   * are not added to the records' {@link #MASKED_COUNT}: the resource is shared by all of them.
+   */
+  Resource mask(Resource resource) {
+    Resource[] last = lastResource;
+    if (resource == last[0]) {
+      return last[1];
+    }
+    Attributes attributes = new Pass().attributes(engine, resource.getAttributes());
+    Resource masked = attributes == resource.getAttributes() ? resource
+        : Resource.create(attributes, resource.getSchemaUrl());
+    lastResource = new Resource[] {resource, masked};
+    return masked;
   }
 
   private List<EventData> maskEvents(Pass pass, List<EventData> events) {

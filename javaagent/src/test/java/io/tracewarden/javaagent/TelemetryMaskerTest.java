@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -113,5 +114,51 @@ class TelemetryMaskerTest {
     loggerProvider.get("t").logRecordBuilder().setBody("hello").emit();
     assertThat(logs.getFinishedLogRecordItems().get(0))
         .isNotInstanceOf(MaskedLogRecordData.class);
+  }
+
+  @Test
+  void masksTheResourceOnceAndLeavesTheRecordsCountAlone() {
+    Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
+        AttributeKey.stringKey("deployment.db_url"), PG,
+        AttributeKey.stringKey("service.name"), "orders")));
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    InMemoryLogRecordExporter exportedLogs = InMemoryLogRecordExporter.create();
+    TelemetryMasker masker = new TelemetryMasker(ENGINE);
+    SdkTracerProvider tracers = SdkTracerProvider.builder().setResource(resource)
+        .addSpanProcessor(SimpleSpanProcessor.create(
+            new MaskingSpanExporter(exported, masker, stats)))
+        .build();
+    SdkLoggerProvider loggers = SdkLoggerProvider.builder().setResource(resource)
+        .addLogRecordProcessor(SimpleLogRecordProcessor.create(
+            new MaskingLogRecordExporter(exportedLogs, masker, stats)))
+        .build();
+    tracers.get("t").spanBuilder("first").setAttribute("k", "plain").startSpan().end();
+    tracers.get("t").spanBuilder("second " + AWS).startSpan().end();
+    loggers.get("t").logRecordBuilder().setBody("hello").emit();
+
+    // Simple processors export synchronously; read before close (shutdown clears the exporters).
+    List<SpanData> out = exported.getFinishedSpanItems();
+    LogRecordData log = exportedLogs.getFinishedLogRecordItems().get(0);
+    tracers.close();
+    loggers.close();
+    Resource masked = out.get(0).getResource();
+    assertThat(masked.getAttributes().toString()).doesNotContain(PG_PASSWORD)
+        .contains("db.internal", "[REDACTED:");
+    assertThat(masked.getAttribute(AttributeKey.stringKey("service.name"))).isEqualTo("orders");
+    assertThat(masked.getSchemaUrl()).isEqualTo(resource.getSchemaUrl());
+    // Scanned once: every record carries the same masked instance.
+    assertThat(out.get(1).getResource()).isSameAs(masked);
+    assertThat(log.getResource()).isSameAs(masked);
+    // A clean record is not counted for its resource; a dirty one counts only its own findings.
+    assertThat(out.get(0).getAttributes().get(TelemetryMasker.MASKED_COUNT)).isNull();
+    assertThat(out.get(0).getAttributes().get(AttributeKey.stringKey("k"))).isEqualTo("plain");
+    assertThat(out.get(1).getAttributes().get(TelemetryMasker.MASKED_COUNT)).isEqualTo(1L);
+    assertThat(log.getBodyValue().asString()).isEqualTo("hello");
+  }
+
+  @Test
+  void cleanResourceIsKeptAsItWas() {
+    Resource resource = Resource.getDefault();
+    assertThat(new TelemetryMasker(ENGINE).mask(resource)).isSameAs(resource);
   }
 }

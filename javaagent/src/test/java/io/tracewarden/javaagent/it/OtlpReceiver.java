@@ -30,8 +30,19 @@ final class OtlpReceiver implements AutoCloseable {
   /** Every request body as received (decompressed): the leak check runs over these bytes. */
   final List<byte[]> rawBodies = new CopyOnWriteArrayList<>();
   private final HttpServer server;
+  private final boolean keep;
 
   OtlpReceiver() throws IOException {
+    this(true);
+  }
+
+  /**
+   * {@code keep=false} decodes and acknowledges but keeps nothing: for long runs (the overhead
+   * measurement), where kept data would grow the receiver's heap until it stalls the fake model
+   * sharing its JVM.
+   */
+  OtlpReceiver(boolean keep) throws IOException {
+    this.keep = keep;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/traces", this::traces);
     server.createContext("/v1/logs", this::logs);
@@ -47,14 +58,22 @@ final class OtlpReceiver implements AutoCloseable {
   private void traces(HttpExchange exchange) throws IOException {
     ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body(exchange));
     request.getResourceSpansList().forEach(rs -> rs.getScopeSpansList()
-        .forEach(ss -> spans.addAll(ss.getSpansList())));
+        .forEach(ss -> {
+          if (keep) {
+            spans.addAll(ss.getSpansList());
+          }
+        }));
     respond(exchange, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
   }
 
   private void logs(HttpExchange exchange) throws IOException {
     ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(body(exchange));
     request.getResourceLogsList().forEach(rl -> rl.getScopeLogsList()
-        .forEach(sl -> logs.addAll(sl.getLogRecordsList())));
+        .forEach(sl -> {
+          if (keep) {
+            logs.addAll(sl.getLogRecordsList());
+          }
+        }));
     respond(exchange, ExportLogsServiceResponse.getDefaultInstance().toByteArray());
   }
 
@@ -66,7 +85,9 @@ final class OtlpReceiver implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     in.transferTo(out);
     byte[] bytes = out.toByteArray();
-    rawBodies.add(bytes);
+    if (keep) {
+      rawBodies.add(bytes);
+    }
     return bytes;
   }
 

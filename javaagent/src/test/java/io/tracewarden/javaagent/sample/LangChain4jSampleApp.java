@@ -38,6 +38,6 @@ public final class LangChain4jSampleApp {
     System.out.println("RESPONSE_ID " + response.id());
     System.out.println("THINKING " + (response.aiMessage().thinking() != null));
     System.out.println("TOOL_CALLS " + response.aiMessage().toolExecutionRequests().size());
-    System.out.println("LATENCY_NANOS " + Samples.median(nanos, iterations / 2));
+    Samples.print(nanos, iterations / 2);
   }
 }

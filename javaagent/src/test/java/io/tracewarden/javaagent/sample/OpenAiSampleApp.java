@@ -36,6 +36,6 @@ public final class OpenAiSampleApp {
       nanos[i] = System.nanoTime() - start;
     }
     System.out.println("RESPONSE_ID " + completion.id());
-    System.out.println("LATENCY_NANOS " + Samples.median(nanos, iterations / 2));
+    Samples.print(nanos, iterations / 2);
   }
 }

@@ -22,13 +22,15 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * GenAI client spans for LangChain4j 1.x chat models ({@code ChatModel.doChat(ChatRequest)}, the
- * call every {@code chat(...)} variant funnels into), per the GenAI semantic conventions. Disable
+ * call every {@code chat(...)} variant funnels into, and its streaming counterpart), per the GenAI
+ * semantic conventions. Disable
  * with {@code -Dotel.instrumentation.tracewarden-langchain4j.enabled=false}.
  */
 public final class LangChain4jInstrumentationModule extends InstrumentationModule {
 
   static final String CHAT_MODEL = "dev.langchain4j.model.chat.ChatModel";
   private static final String HELPER_PACKAGE = "io.tracewarden.javaagent.instrumentation.langchain4j.";
+  static final String GENAI_PACKAGE = "io.tracewarden.javaagent.instrumentation.genai.";
 
   public LangChain4jInstrumentationModule() {
     super("tracewarden-langchain4j", "tracewarden-langchain4j-1.0", "langchain4j");
@@ -43,7 +45,7 @@ public final class LangChain4jInstrumentationModule extends InstrumentationModul
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return List.of(new ChatModelInstrumentation());
+    return List.of(new ChatModelInstrumentation(), new StreamingChatModelInstrumentation());
   }
 
   // No muzzle plugin under Maven: the classes injected next to the advice are listed here.
@@ -52,13 +54,18 @@ public final class LangChain4jInstrumentationModule extends InstrumentationModul
     return List.of(
         HELPER_PACKAGE + "LangChain4jSpans",
         HELPER_PACKAGE + "LangChain4jSpans$Call",
-        HELPER_PACKAGE + "GenAiMessages");
+        HELPER_PACKAGE + "GenAiMessages",
+        HELPER_PACKAGE + "TracingStreamingResponseHandler",
+        GENAI_PACKAGE + "GenAiAttributes",
+        GENAI_PACKAGE + "GenAiJson");
   }
 
   @Override
   public boolean isHelperClass(String className) {
     return className.startsWith(HELPER_PACKAGE + "LangChain4jSpans")
-        || className.equals(HELPER_PACKAGE + "GenAiMessages");
+        || className.equals(HELPER_PACKAGE + "GenAiMessages")
+        || className.equals(HELPER_PACKAGE + "TracingStreamingResponseHandler")
+        || className.startsWith(GENAI_PACKAGE);
   }
 
   static final class ChatModelInstrumentation implements TypeInstrumentation {

@@ -1,9 +1,12 @@
 package io.tracewarden.javaagent.instrumentation.langchain4j;
 
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -16,14 +19,17 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.javaagent.bootstrap.CallDepth;
+import io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Helper injected into the application's class loader: starts and ends one GenAI client span per
- * outermost {@code doChat}. Message content (prompts, reasoning, tool calls) is recorded as
- * {@code gen_ai.input.messages} / {@code gen_ai.output.messages} JSON when content capture is on
- * (the Tracewarden distribution's default); the extension's exporter masks it before export.
+ * outermost {@code doChat}, streaming or not. Message content (prompts, reasoning, tool calls) is
+ * recorded as {@code gen_ai.input.messages} / {@code gen_ai.output.messages} JSON when content
+ * capture is on (the Tracewarden distribution's default); the extension's exporter masks it before
+ * export.
  */
 public final class LangChain4jSpans {
 
@@ -49,7 +55,7 @@ public final class LangChain4jSpans {
       AttributeKey.stringKey("gen_ai.output.messages");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
-  private static final boolean CAPTURE_CONTENT = captureContent();
+  private static final boolean CAPTURE_CONTENT = GenAiAttributes.CAPTURE_CONTENT;
 
   private LangChain4jSpans() {}
 
@@ -58,31 +64,7 @@ public final class LangChain4jSpans {
     if (depth.getAndIncrement() > 0) {
       return new Call(depth, null, null); // a model delegating to another: one span only
     }
-    Tracer tracer = GlobalOpenTelemetry.getTracer("io.tracewarden.langchain4j");
-    String modelName = request.modelName();
-    SpanBuilder builder = tracer
-        .spanBuilder(modelName == null ? "chat" : "chat " + modelName)
-        .setSpanKind(SpanKind.CLIENT)
-        .setParent(Context.current())
-        .setAttribute(OPERATION, "chat")
-        .setAttribute(PROVIDER, provider(model));
-    if (modelName != null) {
-      builder.setAttribute(REQUEST_MODEL, modelName);
-    }
-    if (request.temperature() != null) {
-      builder.setAttribute(TEMPERATURE, request.temperature());
-    }
-    if (request.topP() != null) {
-      builder.setAttribute(TOP_P, request.topP());
-    }
-    if (request.maxOutputTokens() != null) {
-      builder.setAttribute(MAX_TOKENS, (long) request.maxOutputTokens());
-    }
-    if (CAPTURE_CONTENT) {
-      builder.setAttribute(INPUT_MESSAGES, GenAiMessages.input(request.messages()));
-    }
-    Span span = builder.startSpan();
-    return new Call(depth, span, span.makeCurrent());
+    return startCall(depth, provider(model::provider), request);
   }
 
   public static void end(Call call, ChatResponse response, Throwable error) {
@@ -94,7 +76,89 @@ public final class LangChain4jSpans {
       return;
     }
     call.scope.close();
-    Span span = call.span;
+    finish(call.span, response, error);
+  }
+
+  /**
+   * A streaming {@code doChat} starts the span; the handler wrapped around the caller's ends it
+   * when the response completes or fails, usually on another thread.
+   */
+  public static Call startStreaming(StreamingChatModel model, ChatRequest request) {
+    CallDepth depth = CallDepth.forClass(StreamingChatModel.class);
+    if (depth.getAndIncrement() > 0) {
+      return new Call(depth, null, null);
+    }
+    return startCall(depth, provider(model::provider), request);
+  }
+
+  private static Call startCall(CallDepth depth, String provider, ChatRequest request) {
+    try {
+      Span span = startSpan(provider, request);
+      return new Call(depth, span, span.makeCurrent());
+    } catch (Throwable t) {
+      depth.decrementAndGet(); // the exit advice gets no call: leave the depth as it was
+      throw t;
+    }
+  }
+
+  public static StreamingChatResponseHandler wrap(Call call,
+      StreamingChatResponseHandler handler) {
+    return call.span == null || handler == null
+        ? handler : new TracingStreamingResponseHandler(handler, call.span);
+  }
+
+  /** {@code doChat} returned: the stream goes on, the span stays open unless doChat threw. */
+  public static void exitStreaming(Call call, StreamingChatResponseHandler handler,
+      Throwable error) {
+    if (call == null) {
+      return;
+    }
+    call.depth.decrementAndGet();
+    if (call.span == null) {
+      return;
+    }
+    call.scope.close();
+    if (error == null) {
+      return;
+    }
+    if (handler instanceof TracingStreamingResponseHandler) {
+      ((TracingStreamingResponseHandler) handler).end(null, error); // once, even if onError ran
+    } else {
+      finish(call.span, null, error); // no handler to wrap: nothing else will end it
+    }
+  }
+
+  private static Span startSpan(String provider, ChatRequest request) {
+    Tracer tracer = GlobalOpenTelemetry.getTracer("io.tracewarden.langchain4j");
+    String modelName = request.modelName();
+    SpanBuilder builder = tracer
+        .spanBuilder(modelName == null ? "chat" : "chat " + modelName)
+        .setSpanKind(SpanKind.CLIENT)
+        .setParent(Context.current())
+        .setAttribute(OPERATION, "chat")
+        .setAttribute(PROVIDER, provider);
+    if (modelName != null) {
+      builder.setAttribute(REQUEST_MODEL, modelName);
+    }
+    if (request.temperature() != null) {
+      builder.setAttribute(TEMPERATURE, request.temperature());
+    }
+    if (request.topP() != null) {
+      builder.setAttribute(TOP_P, request.topP());
+    }
+    if (request.topK() != null) {
+      builder.setAttribute(GenAiAttributes.TOP_K, (double) request.topK());
+    }
+    if (request.maxOutputTokens() != null) {
+      builder.setAttribute(MAX_TOKENS, (long) request.maxOutputTokens());
+    }
+    if (CAPTURE_CONTENT) {
+      builder.setAttribute(INPUT_MESSAGES, GenAiMessages.input(request.messages()));
+    }
+    return builder.startSpan();
+  }
+
+  static void finish(Span span, ChatResponse response, Throwable error) {
     try {
       if (error != null) {
         span.setStatus(StatusCode.ERROR);
@@ -137,9 +201,13 @@ public final class LangChain4jSpans {
   }
 
   static String provider(ChatModel model) {
+    return provider(model::provider);
+  }
+
+  private static String provider(Supplier<ModelProvider> provider) {
     String name;
     try {
-      name = model.provider().name();
+      name = provider.get().name();
     } catch (RuntimeException | LinkageError e) {
       return "langchain4j";
     }
@@ -170,14 +238,6 @@ public final class LangChain4jSpans {
     if (value != null) {
       span.setAttribute(key, value);
     }
-  }
-
-  private static boolean captureContent() {
-    String v = System.getProperty(CAPTURE_PROPERTY);
-    if (v == null) {
-      v = System.getenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT");
-    }
-    return v == null || Boolean.parseBoolean(v.trim()); // on by default: masked before export
   }
 
   /** One doChat call in flight. */
