@@ -1,12 +1,13 @@
 package io.tracewarden.engine;
 
-import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.tracewarden.engine.internal.Backtracker;
 import io.tracewarden.engine.internal.Decoders;
 import io.tracewarden.engine.internal.KeywordAutomaton;
 import io.tracewarden.engine.internal.MaxLength;
 import io.tracewarden.engine.internal.Placeholders;
+import io.tracewarden.engine.internal.RuleRegex;
 import io.tracewarden.engine.internal.Slice;
 import io.tracewarden.engine.internal.TextView;
 import io.tracewarden.engine.internal.Validators;
@@ -24,6 +25,7 @@ import java.util.Map.Entry;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 
 /**
@@ -291,14 +293,14 @@ public final class SecretEngine {
           to++;
         }
       }
-      Matcher m = cr.pattern.matcher(new Slice(t, from, to));
+      RuleRegex.Match m = cr.regex.matcher(t, from, to);
       while (m.find()) {
         if (m.end() == to - from && to < n) {
           // The match may continue past the window: retry from its start, on a window as long as
           // the longest match (+1) or on a long window.
           int retryFrom = from + m.start();
           int retryTo = Math.min(n, retryFrom + (cr.maxLenExact ? cr.maxLen + 1 : Windows.RETRY));
-          Matcher longer = cr.startPattern.matcher(new Slice(t, retryFrom, retryTo));
+          RuleRegex.Match longer = cr.startRegex.matcher(t, retryFrom, retryTo);
           if (longer.lookingAt()) {
             accept(view, cr, longer, retryFrom);
           } else {
@@ -337,13 +339,13 @@ public final class SecretEngine {
       String t = view.text();
       int n = t.length();
       int to = anchoredEnd(t, cr, s, e, 0);
-      Matcher m = cr.startPattern.matcher(new Slice(t, s, to));
+      RuleRegex.Match m = cr.startRegex.matcher(t, s, to);
       if (!m.lookingAt()) {
         return -1;
       }
       if (m.end() == to - s && to < n) {
         // The match may continue past the window (unknown maximum length): retry on a long one.
-        m = cr.startPattern.matcher(new Slice(t, s, Math.min(n, s + Windows.RETRY)));
+        m = cr.startRegex.matcher(t, s, Math.min(n, s + Windows.RETRY));
         if (!m.lookingAt()) {
           return -1;
         }
@@ -362,12 +364,12 @@ public final class SecretEngine {
       String t = view.text();
       int n = t.length();
       int to = anchoredEnd(t, cr, rs, e, KEY_RUN);
-      Matcher m = cr.probe.matcher(new Slice(t, rs, to));
+      RuleRegex.Match m = cr.probe.matcher(t, rs, to);
       if (!m.lookingAt()) {
         return;
       }
       if (m.end() == to - rs && to < n) {
-        m = cr.probe.matcher(new Slice(t, rs, Math.min(n, rs + Windows.RETRY)));
+        m = cr.probe.matcher(t, rs, Math.min(n, rs + Windows.RETRY));
         if (!m.lookingAt()) {
           return;
         }
@@ -391,12 +393,12 @@ public final class SecretEngine {
       return lineAllowedRules != null && lineAllowedRules[cr.index];
     }
 
-    private void accept(TextView view, CompiledRule cr, Matcher m, int offset) {
+    private void accept(TextView view, CompiledRule cr, RuleRegex.Match m, int offset) {
       accept(view, cr, m, offset, 0);
     }
 
     /** {@code shift}: the rule's regex is group {@code shift} of {@code m} (0 or 1). */
-    private void accept(TextView view, CompiledRule cr, Matcher m, int offset, int shift) {
+    private void accept(TextView view, CompiledRule cr, RuleRegex.Match m, int offset, int shift) {
       int g = cr.secretGroup(m, shift);
       int ss = m.start(g);
       int se = m.end(g);
@@ -747,13 +749,13 @@ public final class SecretEngine {
   private static final class CompiledRule {
     final Rule rule;
     final int index;
-    final Pattern pattern;
+    final RuleRegex regex;
     /**
      * {@code \A(?:regex)} for anchored attempts: RE2/J's {@code lookingAt} otherwise keeps
      * stepping to the end of its input after every thread died; with a begin-text assertion it
      * stops there, so a failing attempt costs the chars it actually examined.
      */
-    final Pattern startPattern;
+    final RuleRegex startRegex;
     /**
      * Most chars a match spans ({@link MaxLength}, else the rule's declared {@link
      * Rule#maxLength()}), or {@link MaxLength#UNKNOWN}.
@@ -782,13 +784,15 @@ public final class SecretEngine {
     final String nearLiteral;
     final int nearLines;
     /** Key-start rules: lazily skipped key chars, then the regex as group 1; else null. */
-    final Pattern probe;
+    final RuleRegex probe;
 
     private CompiledRule(Rule rule, int index, Pattern pattern, CompiledAllowlist[] allowlists) {
       this.rule = rule;
       this.index = index;
-      this.pattern = pattern;
-      this.startPattern = Pattern.compile("\\A(?:" + rule.regex() + ")");
+      // Only the reviewed regexes of the built-in pack are backtracked; user regexes stay RE2/J.
+      boolean builtin = BuiltinRegexes.SET.contains(rule.regex());
+      this.regex = ruleRegex(pattern, builtin);
+      this.startRegex = ruleRegex(Pattern.compile("\\A(?:" + rule.regex() + ")"), builtin);
       int derived = MaxLength.of(rule.regex());
       this.maxLenExact = derived >= 0;
       this.maxLen = derived >= 0 ? derived
@@ -812,8 +816,12 @@ public final class SecretEngine {
       this.nearLiteral = near == null ? "" : near.literal();
       this.nearLines = near == null ? 0 : near.lines();
       this.probe = near == null || !near.keyStart() ? null
-          : Pattern.compile("\\A(?:[A-Za-z0-9_.\\-" + classEscape(near.keyChars()) + "]{0,"
-              + KEY_RUN + "}?)(" + rule.regex() + ")");
+          : ruleRegex(Pattern.compile("\\A(?:[A-Za-z0-9_.\\-" + classEscape(near.keyChars())
+              + "]{0," + KEY_RUN + "}?)(" + rule.regex() + ")"), builtin);
+    }
+
+    private static RuleRegex ruleRegex(Pattern p, boolean builtin) {
+      return new RuleRegex(p, builtin ? Backtracker.compile(p.pattern()) : null);
     }
 
     static CompiledRule compile(Rule rule, int index) {
@@ -837,7 +845,7 @@ public final class SecretEngine {
     }
 
     /** The secret's group in {@code m}, where the rule's regex is group {@code shift}. */
-    int secretGroup(Matcher m, int shift) {
+    int secretGroup(RuleRegex.Match m, int shift) {
       int g = rule.secretGroup();
       if (g != Rule.FIRST_NON_EMPTY_GROUP) {
         return g + shift;
@@ -849,6 +857,12 @@ public final class SecretEngine {
       }
       return shift;
     }
+  }
+
+  /** The regexes of the built-in rule pack, loaded on first use. */
+  private static final class BuiltinRegexes {
+    static final Set<String> SET =
+        Rules.builtin().stream().map(Rule::regex).collect(Collectors.toUnmodifiableSet());
   }
 
   /** An {@link Allowlist} with compiled regexes and folded stopwords. */
