@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 
 /**
@@ -861,18 +862,22 @@ public final class SecretEngine {
 
   /** The regexes of the built-in rule pack, loaded on first use. */
   private static final class BuiltinRegexes {
-    static final Set<String> SET =
-        Rules.builtin().stream().map(Rule::regex).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> SET = Rules.builtin().stream()
+        .flatMap(r -> Stream.concat(Stream.of(r.regex()),
+            r.allowlists().stream().flatMap(a -> a.regexes().stream())))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** An {@link Allowlist} with compiled regexes and folded stopwords. */
   private record CompiledAllowlist(
-      Pattern[] regexes, String[] stopwords, Allowlist.Target target,
+      RuleRegex[] regexes, String[] stopwords, Allowlist.Target target,
       Allowlist.Condition condition) {
 
     static CompiledAllowlist compile(Allowlist a, String what) {
-      Pattern[] regexes = a.regexes().stream().map(r -> SecretEngine.compile(r, what))
-          .toArray(Pattern[]::new);
+      RuleRegex[] regexes = a.regexes().stream()
+          .map(r -> new RuleRegex(SecretEngine.compile(r, what),
+              BuiltinRegexes.SET.contains(r) ? Backtracker.compile(r) : null))
+          .toArray(RuleRegex[]::new);
       String[] stopwords = a.stopwords().stream().map(s -> s.toLowerCase(Locale.ROOT))
           .toArray(String[]::new);
       return new CompiledAllowlist(regexes, stopwords, a.target(), a.condition());
@@ -894,26 +899,58 @@ public final class SecretEngine {
           t = secret;
       }
       boolean re = false;
-      for (Pattern p : regexes) {
-        if (p.matcher(t).find()) {
+      for (RuleRegex p : regexes) {
+        if (p.matcher(t, 0, t.length()).find()) {
           re = true;
           break;
         }
       }
-      boolean sw = false;
-      if (stopwords.length > 0) {
-        String lower = t.toLowerCase(Locale.ROOT);
-        for (String s : stopwords) {
-          if (lower.contains(s)) {
-            sw = true;
-            break;
-          }
-        }
-      }
+      boolean sw = stopwords.length > 0 && containsAny(t, stopwords);
       if (condition == Allowlist.Condition.OR) {
         return re || sw;
       }
       return (regexes.length == 0 || re) && (stopwords.length == 0 || sw);
+    }
+
+    /** True when {@code t}, lower-cased ({@link Locale#ROOT}), contains one of {@code words}. */
+    private static boolean containsAny(String t, String[] words) {
+      for (int i = 0; i < t.length(); i++) {
+        if (t.charAt(i) >= 128) {
+          // Lower-casing may change non-ASCII text's length or map it onto ASCII: do it.
+          String lower = t.toLowerCase(Locale.ROOT);
+          for (String w : words) {
+            if (lower.contains(w)) {
+              return true;
+            }
+          }
+          return false;
+        }
+      }
+      for (String w : words) {
+        if (containsIgnoreAsciiCase(t, w)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** {@code t} is ASCII; {@code lower} is lower-case. */
+    private static boolean containsIgnoreAsciiCase(String t, String lower) {
+      int n = lower.length();
+      outer:
+      for (int i = 0, last = t.length() - n; i <= last; i++) {
+        for (int k = 0; k < n; k++) {
+          char c = t.charAt(i + k);
+          if (c >= 'A' && c <= 'Z') {
+            c = (char) (c + ('a' - 'A'));
+          }
+          if (c != lower.charAt(k)) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+      return false;
     }
 
     /** The line around a match; a JSON-escaped {@code \\n} ends a line as a newline does. */

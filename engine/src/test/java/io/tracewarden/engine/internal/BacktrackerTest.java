@@ -33,7 +33,9 @@ class BacktrackerTest {
   @Test
   void acceptsEveryBuiltinRegex() {
     List<String> rejected = Rules.builtin().stream()
-        .filter(r -> Backtracker.compile(r.regex()) == null).map(Rule::id).toList();
+        .flatMap(r -> Stream.concat(Stream.of(r.regex()),
+            r.allowlists().stream().flatMap(a -> a.regexes().stream())))
+        .filter(regex -> Backtracker.compile(regex) == null).toList();
     assertThat(rejected).isEmpty();
   }
 
@@ -61,8 +63,9 @@ class BacktrackerTest {
         inputs.add(noise(random, 40) + mutate(random, s) + noise(random, 40));
       }
     }
-    String[] regexes = {rule.regex(), "\\A(?:" + rule.regex() + ")",
-        "\\A(?:[A-Za-z0-9_.\\-]{0,128}?)(" + rule.regex() + ")"};
+    List<String> regexes = new ArrayList<>(List.of(rule.regex(), "\\A(?:" + rule.regex() + ")",
+        "\\A(?:[A-Za-z0-9_.\\-]{0,128}?)(" + rule.regex() + ")"));
+    rule.allowlists().forEach(a -> regexes.addAll(a.regexes()));
     for (String regex : regexes) {
       Pattern re2 = Pattern.compile(regex);
       Backtracker fast = Backtracker.compile(regex);
