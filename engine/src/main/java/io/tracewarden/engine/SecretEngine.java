@@ -870,8 +870,8 @@ public final class SecretEngine {
 
   /** An {@link Allowlist} with compiled regexes and folded stopwords. */
   private record CompiledAllowlist(
-      RuleRegex[] regexes, String[] stopwords, Allowlist.Target target,
-      Allowlist.Condition condition) {
+      RuleRegex[] regexes, String[] stopwords, boolean[] stopwordStarts,
+      Allowlist.Target target, Allowlist.Condition condition) {
 
     static CompiledAllowlist compile(Allowlist a, String what) {
       RuleRegex[] regexes = a.regexes().stream()
@@ -880,7 +880,8 @@ public final class SecretEngine {
           .toArray(RuleRegex[]::new);
       String[] stopwords = a.stopwords().stream().map(s -> s.toLowerCase(Locale.ROOT))
           .toArray(String[]::new);
-      return new CompiledAllowlist(regexes, stopwords, a.target(), a.condition());
+      return new CompiledAllowlist(regexes, stopwords, firstChars(stopwords), a.target(),
+          a.condition());
     }
 
     boolean allows(String secret, String text, int matchStart, int matchEnd) {
@@ -898,27 +899,30 @@ public final class SecretEngine {
         default:
           t = secret;
       }
-      boolean re = false;
-      for (RuleRegex p : regexes) {
-        if (p.matcher(t, 0, t.length()).find()) {
-          re = true;
-          break;
-        }
-      }
-      boolean sw = stopwords.length > 0 && containsAny(t, stopwords);
+      // Cheapest test first; the result is the same in any order.
       if (condition == Allowlist.Condition.OR) {
-        return re || sw;
+        return (stopwords.length > 0 && containsAny(t)) || anyRegex(t);
       }
-      return (regexes.length == 0 || re) && (stopwords.length == 0 || sw);
+      return (stopwords.length == 0 || containsAny(t)) && (regexes.length == 0 || anyRegex(t));
     }
 
-    /** True when {@code t}, lower-cased ({@link Locale#ROOT}), contains one of {@code words}. */
-    private static boolean containsAny(String t, String[] words) {
-      for (int i = 0; i < t.length(); i++) {
+    private boolean anyRegex(String t) {
+      for (RuleRegex p : regexes) {
+        if (p.matcher(t, 0, t.length()).find()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** True when {@code t}, lower-cased ({@link Locale#ROOT}), contains a stopword. */
+    private boolean containsAny(String t) {
+      int n = t.length();
+      for (int i = 0; i < n; i++) {
         if (t.charAt(i) >= 128) {
           // Lower-casing may change non-ASCII text's length or map it onto ASCII: do it.
           String lower = t.toLowerCase(Locale.ROOT);
-          for (String w : words) {
+          for (String w : stopwords) {
             if (lower.contains(w)) {
               return true;
             }
@@ -926,31 +930,51 @@ public final class SecretEngine {
           return false;
         }
       }
-      for (String w : words) {
-        if (containsIgnoreAsciiCase(t, w)) {
-          return true;
+      // One pass: only positions whose (lower-cased) char starts a stopword are compared.
+      boolean[] first = stopwordStarts;
+      if (first == null) {
+        return true; // an empty stopword is contained in everything
+      }
+      for (int i = 0; i < n; i++) {
+        char c = lowerAscii(t.charAt(i));
+        if (!first[c]) {
+          continue;
+        }
+        for (String w : stopwords) {
+          if (w.charAt(0) == c && w.length() <= n - i && matchesAt(t, i, w)) {
+            return true;
+          }
         }
       }
       return false;
     }
 
-    /** {@code t} is ASCII; {@code lower} is lower-case. */
-    private static boolean containsIgnoreAsciiCase(String t, String lower) {
-      int n = lower.length();
-      outer:
-      for (int i = 0, last = t.length() - n; i <= last; i++) {
-        for (int k = 0; k < n; k++) {
-          char c = t.charAt(i + k);
-          if (c >= 'A' && c <= 'Z') {
-            c = (char) (c + ('a' - 'A'));
-          }
-          if (c != lower.charAt(k)) {
-            continue outer;
-          }
+    /** ASCII first chars of the stopwords; null when one is empty. */
+    private static boolean[] firstChars(String[] stopwords) {
+      boolean[] first = new boolean[128];
+      for (String w : stopwords) {
+        if (w.isEmpty()) {
+          return null;
         }
-        return true;
+        if (w.charAt(0) < 128) {
+          first[w.charAt(0)] = true;
+        }
       }
-      return false;
+      return first;
+    }
+
+    /** {@code t} is ASCII and {@code lower} lower-case. */
+    private static boolean matchesAt(String t, int i, String lower) {
+      for (int k = 1; k < lower.length(); k++) {
+        if (lowerAscii(t.charAt(i + k)) != lower.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static char lowerAscii(char c) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** The line around a match; a JSON-escaped {@code \\n} ends a line as a newline does. */
