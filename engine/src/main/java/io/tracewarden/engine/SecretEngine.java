@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.tracewarden.engine.internal.Backtracker;
 import io.tracewarden.engine.internal.Decoders;
+import io.tracewarden.engine.internal.HitLog;
 import io.tracewarden.engine.internal.KeywordAutomaton;
 import io.tracewarden.engine.internal.MaxLength;
 import io.tracewarden.engine.internal.Placeholders;
@@ -25,6 +26,7 @@ import java.util.Map.Entry;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
@@ -123,7 +125,7 @@ public final class SecretEngine {
   public List<Finding> scan(String text) {
     Objects.requireNonNull(text, "text");
     Scan scan = new Scan(text);
-    scan.view(TextView.root(text));
+    scan.view(TextView.root(text), null);
     return scan.candidates == null ? List.of() : resolve(scan.candidates, scan.rejected);
   }
 
@@ -253,10 +255,13 @@ public final class SecretEngine {
       this.root = root;
     }
 
-    void view(TextView view) {
+    /** Scans {@code view}; {@code parentHits}: the keyword hits of its parent (or null). */
+    void view(TextView view, HitLog parentHits) {
       String t = view.text();
+      HitLog log = parentHits != null && view.isEscapeDecoded()
+          ? HitLog.ofChild(automaton, parentHits, view) : HitLog.scan(automaton, t);
       ViewHits hits = new ViewHits(view);
-      automaton.scan(t, hits);
+      log.replay(hits);
       hits.flush();
       for (int r : keywordlessRules) {
         run(view, r, 0, t.length());
@@ -264,14 +269,15 @@ public final class SecretEngine {
       if (view.depth() >= MAX_DEPTH) {
         return;
       }
+      Consumer<TextView> child = decoded -> view(decoded, log);
       if (json) {
-        Decoders.json(view, this::view);
+        Decoders.json(view, child);
       }
       if (url) {
-        Decoders.url(view, this::view);
+        Decoders.url(view, child);
       }
       if (base64) {
-        Decoders.base64(view, this::view);
+        Decoders.base64(view, child);
       }
     }
 

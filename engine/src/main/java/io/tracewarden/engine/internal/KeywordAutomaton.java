@@ -213,6 +213,36 @@ public final class KeywordAutomaton {
     }
   }
 
+  /** Length of the longest keyword. */
+  public int maxKeywordLength() {
+    int max = 0;
+    for (int len : keywordLength) {
+      max = Math.max(max, len);
+    }
+    return max;
+  }
+
+  /**
+   * Reports the keywords occurring inside {@code text[from, to)}, as {@link #scan(String,
+   * HitListener)} would if that were the whole text (offsets are {@code text}'s).
+   */
+  public void scan(String text, int from, int to, HitListener listener) {
+    final int[] latin1 = latin1Class;
+    final int[] d = rows;
+    final int out = firstOutputRow;
+    final int cls = classes;
+    int row = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
+      if (row >= out) {
+        for (int kw : rowOutputs[row / cls]) {
+          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
+        }
+      }
+    }
+  }
+
   private int otherClassOf(char c) {
     char lower = Character.toLowerCase(c);
     if (lower < 128) {
