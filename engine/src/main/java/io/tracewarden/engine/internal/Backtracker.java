@@ -41,12 +41,15 @@ public final class Backtracker {
   private final int loops;
   /** Chars a match can start with, or null when unknown. */
   private final CharSet first;
+  /** Every match starts at the beginning of the input ({@code ^} or {@code \\A} first). */
+  private final boolean beginsText;
 
-  private Backtracker(Node root, int groups, int loops, CharSet first) {
+  private Backtracker(Node root, int groups, int loops, CharSet first, boolean beginsText) {
     this.root = root;
     this.groups = groups;
     this.loops = loops;
     this.first = first;
+    this.beginsText = beginsText;
   }
 
   /** Compiles {@code regex} (RE2 syntax), or returns null when it is outside the subset. */
@@ -59,7 +62,7 @@ public final class Backtracker {
       }
       Linker l = new Linker();
       Node root = l.link(ast, new Accept());
-      return new Backtracker(root, p.groups, l.loops, firstSet(ast));
+      return new Backtracker(root, p.groups, l.loops, firstSet(ast), beginsText(ast));
     } catch (Unsupported e) {
       return null;
     }
@@ -78,6 +81,12 @@ public final class Backtracker {
    * @throws BudgetExceeded when the step budget is spent (nothing is known then)
    */
   public boolean match(String s, int from, int to, int start, boolean anchored, int[] out) {
+    if (beginsText) {
+      if (start != from) {
+        return false;
+      }
+      anchored = true;
+    }
     State m = new State(s, from, to, groups, loops, out);
     m.budget = BASE_STEPS + (long) STEPS_PER_CHAR * (to - from);
     for (int i = start; i <= to; ) {
@@ -1007,6 +1016,15 @@ public final class Backtracker {
       n.next = next;
       return n;
     }
+  }
+
+  private static boolean beginsText(Ast a) {
+    if (a instanceof Group g) {
+      return beginsText(g.body);
+    }
+    return a instanceof Seq seq && !seq.items.isEmpty()
+        && (seq.items.get(0) instanceof Zero z && z.kind == AssertKind.BEGIN_TEXT
+            || beginsText(seq.items.get(0)));
   }
 
   /** Chars every match starts with, or null when not simply known. */

@@ -219,7 +219,8 @@ public final class Decoders {
       while (end < n && end < b + 2 && s.charAt(end) == '=') {
         end++;
       }
-      if (b - a >= MIN_BASE64 && b - a <= MAX_BASE64) {
+      // A run that is char for char the parent's (no escape in or next to it) was decoded there.
+      if (b - a >= MIN_BASE64 && b - a <= MAX_BASE64 && !view.sameAsParent(a - 1, end + 1)) {
         int decodeEnd = (b - a) % 4 == 1 ? b - 1 : b;
         byte[] bytes = Base64Text.decodeLenient(s, a, decodeEnd);
         String text = bytes == null || bytes.length < 8 ? null : Base64Text.printableUtf8(bytes);
