@@ -13,6 +13,7 @@ import io.tracewarden.engine.internal.Slice;
 import io.tracewarden.engine.internal.TextView;
 import io.tracewarden.engine.internal.Validators;
 import io.tracewarden.engine.internal.Windows;
+import io.tracewarden.engine.internal.WordSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -876,22 +877,21 @@ public final class SecretEngine {
 
   /** An {@link Allowlist} with compiled regexes and folded stopwords. */
   private record CompiledAllowlist(
-      RuleRegex[] regexes, String[] stopwords, boolean[] stopwordStarts,
-      Allowlist.Target target, Allowlist.Condition condition) {
+      RuleRegex[] regexes, WordSet stopwords, Allowlist.Target target,
+      Allowlist.Condition condition) {
 
     static CompiledAllowlist compile(Allowlist a, String what) {
       RuleRegex[] regexes = a.regexes().stream()
           .map(r -> new RuleRegex(SecretEngine.compile(r, what),
               BuiltinRegexes.SET.contains(r) ? Backtracker.compile(r) : null))
           .toArray(RuleRegex[]::new);
-      String[] stopwords = a.stopwords().stream().map(s -> s.toLowerCase(Locale.ROOT))
-          .toArray(String[]::new);
-      return new CompiledAllowlist(regexes, stopwords, firstChars(stopwords), a.target(),
-          a.condition());
+      WordSet stopwords = new WordSet(a.stopwords().stream()
+          .map(s -> s.toLowerCase(Locale.ROOT)).toList());
+      return new CompiledAllowlist(regexes, stopwords, a.target(), a.condition());
     }
 
     boolean allows(String secret, String text, int matchStart, int matchEnd) {
-      if (regexes.length == 0 && stopwords.length == 0) {
+      if (regexes.length == 0 && stopwords.isEmpty()) {
         return false;
       }
       String t;
@@ -907,9 +907,9 @@ public final class SecretEngine {
       }
       // Cheapest test first; the result is the same in any order.
       if (condition == Allowlist.Condition.OR) {
-        return (stopwords.length > 0 && containsAny(t)) || anyRegex(t);
+        return (!stopwords.isEmpty() && stopwords.foundIn(t)) || anyRegex(t);
       }
-      return (stopwords.length == 0 || containsAny(t)) && (regexes.length == 0 || anyRegex(t));
+      return (stopwords.isEmpty() || stopwords.foundIn(t)) && (regexes.length == 0 || anyRegex(t));
     }
 
     private boolean anyRegex(String t) {
@@ -919,68 +919,6 @@ public final class SecretEngine {
         }
       }
       return false;
-    }
-
-    /** True when {@code t}, lower-cased ({@link Locale#ROOT}), contains a stopword. */
-    private boolean containsAny(String t) {
-      int n = t.length();
-      for (int i = 0; i < n; i++) {
-        if (t.charAt(i) >= 128) {
-          // Lower-casing may change non-ASCII text's length or map it onto ASCII: do it.
-          String lower = t.toLowerCase(Locale.ROOT);
-          for (String w : stopwords) {
-            if (lower.contains(w)) {
-              return true;
-            }
-          }
-          return false;
-        }
-      }
-      // One pass: only positions whose (lower-cased) char starts a stopword are compared.
-      boolean[] first = stopwordStarts;
-      if (first == null) {
-        return true; // an empty stopword is contained in everything
-      }
-      for (int i = 0; i < n; i++) {
-        char c = lowerAscii(t.charAt(i));
-        if (!first[c]) {
-          continue;
-        }
-        for (String w : stopwords) {
-          if (w.charAt(0) == c && w.length() <= n - i && matchesAt(t, i, w)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    }
-
-    /** ASCII first chars of the stopwords; null when one is empty. */
-    private static boolean[] firstChars(String[] stopwords) {
-      boolean[] first = new boolean[128];
-      for (String w : stopwords) {
-        if (w.isEmpty()) {
-          return null;
-        }
-        if (w.charAt(0) < 128) {
-          first[w.charAt(0)] = true;
-        }
-      }
-      return first;
-    }
-
-    /** {@code t} is ASCII and {@code lower} lower-case. */
-    private static boolean matchesAt(String t, int i, String lower) {
-      for (int k = 1; k < lower.length(); k++) {
-        if (lowerAscii(t.charAt(i + k)) != lower.charAt(k)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private static char lowerAscii(char c) {
-      return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** The line around a match; a JSON-escaped {@code \\n} ends a line as a newline does. */
