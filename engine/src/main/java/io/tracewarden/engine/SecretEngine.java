@@ -251,6 +251,8 @@ public final class SecretEngine {
     List<int[]> rejected;
     /** Rules with a match dropped by a {@code line} allowlist (see {@link #seenByParent}). */
     boolean[] lineAllowedRules;
+    /** Per-rule hit state, shared by the views one after the other (see {@link ViewHits}). */
+    RuleState ruleState;
 
     Scan(String root) {
       this.root = root;
@@ -488,26 +490,29 @@ public final class SecretEngine {
     private final class ViewHits implements KeywordAutomaton.HitListener {
       final TextView view;
       final int n;
-      int[] start;
-      int[] end;
-      int[] lastAnchored; // 1 + start of the last anchored attempt per rule
-      int[] matchEnd; // end of the match of that attempt, or -1 (rules not word-anchored)
+      final RuleState state;
+      final int[] start;
+      final int[] end;
+      final int[] lastAnchored; // 1 + start of the last anchored attempt per rule
+      final int[] matchEnd; // end of the match of that attempt, or -1 (rules not word-anchored)
 
       ViewHits(TextView view) {
         this.view = view;
         this.n = view.text().length();
+        if (ruleState == null) {
+          ruleState = new RuleState(rules.length);
+        }
+        state = ruleState;
+        start = state.start;
+        end = state.end;
+        lastAnchored = state.lastAnchored;
+        matchEnd = state.matchEnd;
       }
 
       @Override
       public void onHit(int keyword, int s, int e) {
-        if (start == null) {
-          start = new int[rules.length];
-          end = new int[rules.length];
-          lastAnchored = new int[rules.length];
-          matchEnd = new int[rules.length];
-          Arrays.fill(end, -1);
-        }
         for (int r : rulesByKeyword[keyword]) {
+          state.touch(r);
           CompiledRule cr = rules[r];
           if (cr.nearChars != null && !(cr.nearLiteral.isEmpty() ? near(view.text(), e, cr)
               : nearLiteral(view.text(), e, cr))) {
@@ -574,14 +579,13 @@ public final class SecretEngine {
       }
 
       void flush() {
-        if (end == null) {
-          return;
-        }
-        for (int r = 0; r < end.length; r++) {
+        int[] touched = state.touched();
+        for (int r : touched) {
           if (end[r] >= 0) {
             run(view, r, start[r], end[r]);
           }
         }
+        state.reset(touched);
       }
     }
   }
@@ -743,6 +747,57 @@ public final class SecretEngine {
       }
     }
     return end;
+  }
+
+  /**
+   * Per-rule state of the keyword hits of one view; only the rules a hit touched are visited and
+   * reset, so a view with a few hits does not pay for every rule.
+   */
+  private static final class RuleState {
+    final int[] start;
+    final int[] end;
+    final int[] lastAnchored;
+    final int[] matchEnd;
+    private final boolean[] isTouched;
+    private int[] touched = new int[16];
+    private int touchedCount;
+
+    RuleState(int rules) {
+      start = new int[rules];
+      end = new int[rules];
+      lastAnchored = new int[rules];
+      matchEnd = new int[rules];
+      isTouched = new boolean[rules];
+      Arrays.fill(end, -1);
+    }
+
+    void touch(int r) {
+      if (!isTouched[r]) {
+        isTouched[r] = true;
+        if (touchedCount == touched.length) {
+          touched = Arrays.copyOf(touched, 2 * touchedCount);
+        }
+        touched[touchedCount++] = r;
+      }
+    }
+
+    /** The touched rules, in rule order. */
+    int[] touched() {
+      int[] t = Arrays.copyOf(touched, touchedCount);
+      Arrays.sort(t);
+      return t;
+    }
+
+    void reset(int[] rules) {
+      for (int r : rules) {
+        start[r] = 0;
+        end[r] = -1;
+        lastAnchored[r] = 0;
+        matchEnd[r] = 0;
+        isTouched[r] = false;
+      }
+      touchedCount = 0;
+    }
   }
 
   /** A match that passed all filters, with its span in the input text. */

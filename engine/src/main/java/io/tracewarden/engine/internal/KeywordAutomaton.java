@@ -40,6 +40,7 @@ public final class KeywordAutomaton {
   private final int[][] rowOutputs; // indexed by row / classes
   private final int firstOutputRow;
   private final int[] keywordLength;
+  private final int maxKeywordLength;
 
   /** Builds the automaton; keyword ids are the indexes in {@code keywords}. */
   public KeywordAutomaton(List<String> keywords) {
@@ -67,6 +68,7 @@ public final class KeywordAutomaton {
       folded.add(f);
       keywordLength[k] = f.length;
     }
+    maxKeywordLength = Arrays.stream(keywordLength).max().orElse(0);
     // Upper-case ASCII letters fold onto their lower-case class.
     for (char c = 'A'; c <= 'Z'; c++) {
       asciiClass[c] = asciiClass[Character.toLowerCase(c)];
@@ -215,11 +217,7 @@ public final class KeywordAutomaton {
 
   /** Length of the longest keyword. */
   public int maxKeywordLength() {
-    int max = 0;
-    for (int len : keywordLength) {
-      max = Math.max(max, len);
-    }
-    return max;
+    return maxKeywordLength;
   }
 
   /**
