@@ -261,8 +261,10 @@ public final class SecretEngine {
     /** Scans {@code view}; {@code parentHits}: the keyword hits of its parent (or null). */
     void view(TextView view, HitLog parentHits) {
       String t = view.text();
+      // Base64 runs are found in the keyword pass when this view's base64 will be decoded.
       HitLog log = parentHits != null && view.isEscapeDecoded()
-          ? HitLog.ofChild(automaton, parentHits, view) : HitLog.scan(automaton, t);
+          ? HitLog.ofChild(automaton, parentHits, view)
+          : HitLog.scan(automaton, t, base64 && view.depth() < MAX_DEPTH);
       ViewHits hits = new ViewHits(view);
       log.replay(hits);
       hits.flush();
@@ -280,7 +282,7 @@ public final class SecretEngine {
         Decoders.url(view, child);
       }
       if (base64) {
-        Decoders.base64(view, child);
+        Decoders.base64(view, log, child);
       }
     }
 

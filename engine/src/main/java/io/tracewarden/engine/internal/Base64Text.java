@@ -19,6 +19,15 @@ public final class Base64Text {
     VALUE['_'] = 63;
   }
 
+  /** {@link #isBase64Char} as a table over ASCII. */
+  static final boolean[] ALPHABET = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ALPHABET[c] = VALUE[c] >= 0;
+    }
+  }
+
   private Base64Text() {}
 
   /** A char of the standard or url-safe base64 alphabet (padding excluded). */

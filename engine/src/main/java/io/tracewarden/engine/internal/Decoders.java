@@ -198,8 +198,22 @@ public final class Decoders {
    * Samples every 23rd char, so text without long runs is barely touched.
    */
   public static void base64(TextView view, Consumer<TextView> sink) {
+    base64(view, null, sink);
+  }
+
+  /**
+   * {@link #base64(TextView, Consumer)}, with the runs already located by the keyword pass when
+   * {@code hits} has them.
+   */
+  public static void base64(TextView view, HitLog hits, Consumer<TextView> sink) {
     String s = view.text();
     int n = s.length();
+    if (!view.isEscapeDecoded() && hits != null && hits.hasBase64Runs()) {
+      for (int p : hits.base64Runs()) {
+        run(view, p, sink);
+      }
+      return;
+    }
     if (view.isEscapeDecoded()) {
       // Only runs touching an escape differ from the parent's (decoded there): look only there.
       int done = 0;

@@ -14,11 +14,39 @@ public final class HitLog implements KeywordAutomaton.HitListener {
   private int[] hits = new int[3 * 16]; // keyword, start, end
   private int size;
 
-  /** All hits in {@code text}. */
-  public static HitLog scan(KeywordAutomaton automaton, String text) {
+  /** Where {@link #scan(KeywordAutomaton, String, boolean)} found long base64 runs, or null. */
+  private int[] base64Runs;
+  private int base64RunCount;
+
+  /**
+   * All hits in {@code text}; with {@code base64Runs}, also the long runs of base64 chars, found
+   * in the same pass (see {@link Decoders#base64(TextView, HitLog, java.util.function.Consumer)}).
+   */
+  public static HitLog scan(KeywordAutomaton automaton, String text, boolean base64Runs) {
     HitLog log = new HitLog();
-    automaton.scan(text, log);
+    if (base64Runs) {
+      log.base64Runs = new int[8];
+      automaton.scan(text, log, Base64Text.ALPHABET, Decoders.MIN_BASE64, log::addBase64Run);
+    } else {
+      automaton.scan(text, log);
+    }
     return log;
+  }
+
+  private void addBase64Run(int position) {
+    if (base64RunCount == base64Runs.length) {
+      base64Runs = Arrays.copyOf(base64Runs, 2 * base64RunCount);
+    }
+    base64Runs[base64RunCount++] = position;
+  }
+
+  /** One position inside each run of at least {@link Decoders#MIN_BASE64} base64 chars. */
+  int[] base64Runs() {
+    return Arrays.copyOf(base64Runs, base64RunCount);
+  }
+
+  boolean hasBase64Runs() {
+    return base64Runs != null;
   }
 
   /**

@@ -215,6 +215,42 @@ public final class KeywordAutomaton {
     }
   }
 
+  /** Receives the runs found by {@link #scan(String, HitListener, boolean[], int, RunListener)}. */
+  @FunctionalInterface
+  public interface RunListener {
+    /** A run of at least the minimum length has its minimum-th char at {@code position}. */
+    void onRun(int position);
+  }
+
+  /**
+   * {@link #scan(String, HitListener)}, also reporting, in the same pass, each maximal run of at
+   * least {@code minRun} chars below 128 for which {@code runChars} is true (once per run, at its
+   * {@code minRun}-th char): the base64 decoder needs those and nothing else of clean text.
+   */
+  public void scan(String text, HitListener listener, boolean[] runChars, int minRun,
+      RunListener runs) {
+    final int[] latin1 = latin1Class;
+    final int[] d = rows;
+    final int out = firstOutputRow;
+    final int cls = classes;
+    int row = 0;
+    int run = 0;
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
+      run = c < 128 && runChars[c] ? run + 1 : 0;
+      if (run == minRun) {
+        runs.onRun(i);
+      }
+      if (row >= out) {
+        for (int kw : rowOutputs[row / cls]) {
+          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
+        }
+      }
+    }
+  }
+
   /** Length of the longest keyword. */
   public int maxKeywordLength() {
     return maxKeywordLength;

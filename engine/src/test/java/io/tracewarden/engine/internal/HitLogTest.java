@@ -25,20 +25,20 @@ class HitLogTest {
     for (int round = 0; round < 400; round++) {
       String text = text(random, keywords);
       TextView root = TextView.root(text);
-      HitLog rootHits = HitLog.scan(automaton, text);
+      HitLog rootHits = HitLog.scan(automaton, text, true);
       List<TextView> children = new ArrayList<>();
       Decoders.json(root, children::add);
       Decoders.url(root, children::add);
       for (TextView child : children) {
         HitLog derived = HitLog.ofChild(automaton, rootHits, child);
-        assertThat(hits(derived)).as(text).isEqualTo(hits(HitLog.scan(automaton, child.text())));
+        assertThat(hits(derived)).as(text).isEqualTo(hits(HitLog.scan(automaton, child.text(), false)));
         // And one level further down, from derived hits.
         List<TextView> grandchildren = new ArrayList<>();
         Decoders.json(child, grandchildren::add);
         Decoders.url(child, grandchildren::add);
         for (TextView g : grandchildren) {
           assertThat(hits(HitLog.ofChild(automaton, derived, g))).as(text)
-              .isEqualTo(hits(HitLog.scan(automaton, g.text())));
+              .isEqualTo(hits(HitLog.scan(automaton, g.text(), false)));
           views++;
         }
         views++;
@@ -61,15 +61,45 @@ class HitLogTest {
         sb.append(pieces[random.nextInt(pieces.length)]);
       }
       String text = sb.toString();
-      HitLog rootHits = HitLog.scan(automaton, text);
+      HitLog rootHits = HitLog.scan(automaton, text, true);
       List<TextView> children = new ArrayList<>();
       Decoders.json(TextView.root(text), children::add);
       Decoders.url(TextView.root(text), children::add);
       for (TextView child : children) {
         assertThat(hits(HitLog.ofChild(automaton, rootHits, child))).as(text)
-            .isEqualTo(hits(HitLog.scan(automaton, child.text())));
+            .isEqualTo(hits(HitLog.scan(automaton, child.text(), false)));
       }
     }
+  }
+
+  /** The base64 runs found in the keyword pass are those the sampling decoder finds. */
+  @Test
+  void base64RunsFromTheKeywordPassAreThoseOfTheSampler() {
+    KeywordAutomaton automaton = new KeywordAutomaton(List.of("key"));
+    String[] pieces = {"QUJD", "REVG", "R0hJ", "aGVsbG8gd29ybGQgdGhpcyBpcyB0ZXh0", "=", "==", " ",
+        "\n", "-", "_", "/", "+", ".", "key", "\u00e9"};
+    Random random = new Random(5);
+    int decoded = 0;
+    for (int round = 0; round < 5000; round++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0, n = random.nextInt(60); i < n; i++) {
+        sb.append(pieces[random.nextInt(pieces.length)]);
+      }
+      TextView root = TextView.root(sb.toString());
+      List<String> sampled = new ArrayList<>();
+      Decoders.base64(root, null, v -> sampled.add(segment(v)));
+      List<String> fused = new ArrayList<>();
+      Decoders.base64(root, HitLog.scan(automaton, root.text(), true), v -> fused.add(segment(v)));
+      assertThat(fused).as(root.text()).isEqualTo(sampled);
+      decoded += sampled.size();
+    }
+    assertThat(decoded).isGreaterThan(1000);
+  }
+
+  private static String segment(TextView v) {
+    int[] span = new int[2];
+    v.toRoot(0, v.text().length(), span);
+    return span[0] + "-" + span[1] + ":" + v.text();
   }
 
   private static String text(Random random, List<String> keywords) {
