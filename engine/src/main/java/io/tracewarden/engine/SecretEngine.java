@@ -492,27 +492,29 @@ public final class SecretEngine {
     private final class ViewHits implements KeywordAutomaton.HitListener {
       final TextView view;
       final int n;
-      final RuleState state;
-      final int[] start;
-      final int[] end;
-      final int[] lastAnchored; // 1 + start of the last anchored attempt per rule
-      final int[] matchEnd; // end of the match of that attempt, or -1 (rules not word-anchored)
+      RuleState state; // on the first hit
+      int[] start;
+      int[] end;
+      int[] lastAnchored; // 1 + start of the last anchored attempt per rule
+      int[] matchEnd; // end of the match of that attempt, or -1 (rules not word-anchored)
 
       ViewHits(TextView view) {
         this.view = view;
         this.n = view.text().length();
-        if (ruleState == null) {
-          ruleState = new RuleState(rules.length);
-        }
-        state = ruleState;
-        start = state.start;
-        end = state.end;
-        lastAnchored = state.lastAnchored;
-        matchEnd = state.matchEnd;
       }
 
       @Override
       public void onHit(int keyword, int s, int e) {
+        if (state == null) {
+          if (ruleState == null) {
+            ruleState = new RuleState(rules.length);
+          }
+          state = ruleState;
+          start = state.start;
+          end = state.end;
+          lastAnchored = state.lastAnchored;
+          matchEnd = state.matchEnd;
+        }
         for (int r : rulesByKeyword[keyword]) {
           state.touch(r);
           CompiledRule cr = rules[r];
@@ -581,6 +583,9 @@ public final class SecretEngine {
       }
 
       void flush() {
+        if (state == null) {
+          return;
+        }
         int[] touched = state.touched();
         for (int r : touched) {
           if (end[r] >= 0) {
