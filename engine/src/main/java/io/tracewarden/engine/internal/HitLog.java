@@ -26,7 +26,8 @@ public final class HitLog implements KeywordAutomaton.HitListener {
     HitLog log = new HitLog();
     if (base64Runs) {
       log.base64Runs = new int[8];
-      automaton.scan(text, log, Base64Text.ALPHABET, Decoders.MIN_BASE64, log::addBase64Run);
+      automaton.scan(text, log, automaton.runChars(Base64Text.ALPHABET), Decoders.MIN_BASE64,
+          log::addBase64Run);
     } else {
       automaton.scan(text, log);
     }

@@ -215,7 +215,7 @@ public final class KeywordAutomaton {
     }
   }
 
-  /** Receives the runs found by {@link #scan(String, HitListener, boolean[], int, RunListener)}. */
+  /** Receives the runs found by {@link #scan(String, HitListener, RunChars, int, RunListener)}. */
   @FunctionalInterface
   public interface RunListener {
     /** A run of at least the minimum length has its minimum-th char at {@code position}. */
@@ -223,13 +223,42 @@ public final class KeywordAutomaton {
   }
 
   /**
-   * {@link #scan(String, HitListener)}, also reporting, in the same pass, each maximal run of at
-   * least {@code minRun} chars below 128 for which {@code runChars} is true (once per run, at its
-   * {@code minRun}-th char): the base64 decoder needs those and nothing else of clean text.
+   * A set of ASCII chars whose runs {@link #scan(String, HitListener, RunChars, int,
+   * RunListener)} reports, merged into this automaton's Latin-1 class table: the sign bit marks
+   * run chars, so that {@code (run + 1) & (info >> 31)} counts a run without a branch.
    */
-  public void scan(String text, HitListener listener, boolean[] runChars, int minRun,
+  public final class RunChars {
+    private final boolean[] source;
+    private final int[] info = new int[256];
+
+    private RunChars(boolean[] ascii) {
+      source = ascii;
+      for (int c = 0; c < 256; c++) {
+        info[c] = latin1Class[c] | (c < 128 && ascii[c] ? Integer.MIN_VALUE : 0);
+      }
+    }
+  }
+
+  private volatile RunChars lastRunChars;
+
+  /** {@code ascii} (128 entries) prepared for this automaton; the last one is cached. */
+  public RunChars runChars(boolean[] ascii) {
+    RunChars r = lastRunChars;
+    if (r == null || r.source != ascii) {
+      r = new RunChars(ascii);
+      lastRunChars = r;
+    }
+    return r;
+  }
+
+  /**
+   * {@link #scan(String, HitListener)}, also reporting, in the same pass, each maximal run of at
+   * least {@code minRun} of {@code runChars} (once per run, at its {@code minRun}-th char): the
+   * base64 decoder needs those and nothing else of clean text.
+   */
+  public void scan(String text, HitListener listener, RunChars runChars, int minRun,
       RunListener runs) {
-    final int[] latin1 = latin1Class;
+    final int[] info = runChars.info;
     final int[] d = rows;
     final int out = firstOutputRow;
     final int cls = classes;
@@ -238,8 +267,9 @@ public final class KeywordAutomaton {
     int n = text.length();
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
-      row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
-      run = c < 128 && runChars[c] ? run + 1 : 0;
+      int k = c < 256 ? info[c] : otherClassOf(c);
+      row = d[row + (k & Integer.MAX_VALUE)];
+      run = (run + 1) & (k >> 31);
       if (run == minRun) {
         runs.onRun(i);
       }
