@@ -22,7 +22,10 @@ import java.util.List;
  */
 public final class Backtracker {
 
-  /** Thrown (without a stack trace) when a call exceeds its step budget. */
+  /**
+   * Thrown (without a stack trace) when a call exceeds its step budget or its depth of nested
+   * iterations.
+   */
   public static final class BudgetExceeded extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -35,6 +38,12 @@ public final class Backtracker {
   /** Steps allowed per char of input, plus {@link #BASE_STEPS}. */
   private static final int STEPS_PER_CHAR = 64;
   private static final int BASE_STEPS = 8192;
+  /**
+   * Most iterations of repeated groups in progress at once: each one holds a few stack frames
+   * until the match ends, so a long run of them (e.g. {@code (?:ab)+} over a long input) would
+   * overflow the stack; beyond this, RE2/J takes over as for the step budget.
+   */
+  private static final int MAX_ITERATION_DEPTH = 400;
 
   private final Node root;
   private final int groups;
@@ -146,6 +155,7 @@ public final class Backtracker {
     int start;
     long steps;
     long budget;
+    int iterationDepth;
 
     State(String s, int from, int to, int groups, int loops, int[] out) {
       this.s = s;
@@ -374,10 +384,14 @@ public final class Backtracker {
 
     @Override
     boolean match(State m, int i) {
+      if (++m.iterationDepth > MAX_ITERATION_DEPTH) {
+        throw BUDGET;
+      }
       int c = m.count[loop.id];
       m.count[loop.id] = c + 1;
       boolean r = loop.iterate(m, i);
       m.count[loop.id] = c;
+      m.iterationDepth--;
       return r;
     }
   }

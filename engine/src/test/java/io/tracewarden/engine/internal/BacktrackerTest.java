@@ -137,6 +137,19 @@ class BacktrackerTest {
     assertThat(m.end()).isEqualTo(withB.length());
   }
 
+  @Test
+  void longRunsOfRepeatedGroupsFallBackToRe2InsteadOfOverflowingTheStack() {
+    String regex = "(?:ab)+(c?)";
+    String input = "x" + "ab".repeat(200_000) + "c";
+    assertThatThrownBy(() -> Backtracker.compile(regex).match(input, 0, input.length(), 0, false,
+        new int[4])).isInstanceOf(Backtracker.BudgetExceeded.class);
+    RuleRegex.Match m = new RuleRegex(Pattern.compile(regex), Backtracker.compile(regex))
+        .matcher(input, 0, input.length());
+    assertThat(m.find()).isTrue();
+    assertThat(new int[] {m.start(), m.end(), m.start(1)})
+        .containsExactly(1, input.length(), input.length() - 1);
+  }
+
   /** All successive {@code find}s, then {@code lookingAt}, on {@code s[a, b)}: same results. */
   private static void assertSame(Pattern re2, Backtracker fast, String s, int a, int b) {
     RuleRegex regex = new RuleRegex(re2, fast);
