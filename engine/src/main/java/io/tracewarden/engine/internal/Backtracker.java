@@ -16,9 +16,9 @@ import java.util.List;
  * \b \B ^ $ \A \z}, flags {@code i} and {@code m}. {@link #compile} returns null for anything else
  * (and for repetitions whose body can match empty, where engines differ).
  *
- * <p>Backtracking can take exponential time, so every call has a step budget proportional to its
- * input; when it runs out, {@link BudgetExceeded} tells the caller to use RE2/J instead, which
- * keeps the worst case linear.
+ * <p>Backtracking can take exponential time, so the calls on one input share a step budget
+ * proportional to its length; when it runs out, {@link BudgetExceeded} tells the caller to use
+ * RE2/J instead, which keeps the worst case linear.
  */
 public final class Backtracker {
 
@@ -90,6 +90,21 @@ public final class Backtracker {
    * @throws BudgetExceeded when the step budget is spent (nothing is known then)
    */
   public boolean match(String s, int from, int to, int start, boolean anchored, int[] out) {
+    return match(s, from, to, start, anchored, out, new long[] {budget(from, to)});
+  }
+
+  /** The step budget for calls over {@code [from, to)}. */
+  public static long budget(int from, int to) {
+    return BASE_STEPS + (long) STEPS_PER_CHAR * (to - from);
+  }
+
+  /**
+   * {@link #match(String, int, int, int, boolean, int[])} with a budget shared by several calls
+   * (the successive {@code find}s over one input): {@code budget[0]} is what is left, and is
+   * reduced by the steps this call takes.
+   */
+  public boolean match(String s, int from, int to, int start, boolean anchored, int[] out,
+      long[] budget) {
     if (beginsText) {
       if (start != from) {
         return false;
@@ -97,7 +112,18 @@ public final class Backtracker {
       anchored = true;
     }
     State m = new State(s, from, to, groups, loops, out);
-    m.budget = BASE_STEPS + (long) STEPS_PER_CHAR * (to - from);
+    m.budget = budget[0];
+    try {
+      return search(m, start, anchored);
+    } finally {
+      budget[0] -= m.steps;
+    }
+  }
+
+  private boolean search(State m, int start, boolean anchored) {
+    String s = m.s;
+    int to = m.to;
+    int[] out = m.g;
     for (int i = start; i <= to; ) {
       if (!anchored && first != null) {
         // Skip positions that cannot start a match.

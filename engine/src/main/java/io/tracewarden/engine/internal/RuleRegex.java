@@ -36,6 +36,8 @@ public final class RuleRegex {
     private final int from;
     private final int to;
     private int[] groups;
+    /** Steps left to the backtracker, for all calls on this input together: linear overall. */
+    private long[] budget;
     private boolean hasMatch;
     /** Set once the backtracker gave up: everything from then on is RE2/J's. */
     private Matcher re2Matcher;
@@ -46,6 +48,7 @@ public final class RuleRegex {
       this.to = to;
       if (fast != null) {
         groups = new int[2 * fast.groupCount() + 2];
+        budget = new long[] {Backtracker.budget(from, to)};
       } else {
         re2Matcher = re2.matcher(new Slice(s, from, to));
       }
@@ -65,7 +68,7 @@ public final class RuleRegex {
         return false;
       }
       try {
-        hasMatch = fast.match(s, from, to, start, false, groups);
+        hasMatch = fast.match(s, from, to, start, false, groups, budget);
         return hasMatch;
       } catch (Backtracker.BudgetExceeded e) {
         re2Matcher = re2.matcher(new Slice(s, from, to));
@@ -79,7 +82,7 @@ public final class RuleRegex {
         return re2Matcher.lookingAt();
       }
       try {
-        hasMatch = fast.match(s, from, to, from, true, groups);
+        hasMatch = fast.match(s, from, to, from, true, groups, budget);
         return hasMatch;
       } catch (Backtracker.BudgetExceeded e) {
         re2Matcher = re2.matcher(new Slice(s, from, to));

@@ -138,6 +138,22 @@ class BacktrackerTest {
   }
 
   @Test
+  void successiveCallsOnOneInputShareOneBudget() {
+    Backtracker fast = Backtracker.compile("[a-z]+=([0-9]+)");
+    String input = "a=1 bb=22 ccc=333";
+    long[] budget = {Backtracker.budget(0, input.length())};
+    int[] out = new int[4];
+    assertThat(fast.match(input, 0, input.length(), 0, false, out, budget)).isTrue();
+    long afterFirst = budget[0];
+    assertThat(afterFirst).isLessThan(Backtracker.budget(0, input.length()));
+    assertThat(fast.match(input, 0, input.length(), out[1], false, out, budget)).isTrue();
+    assertThat(budget[0]).isLessThan(afterFirst);
+    long[] almostSpent = {3};
+    assertThatThrownBy(() -> fast.match(input, 0, input.length(), 0, false, out, almostSpent))
+        .isInstanceOf(Backtracker.BudgetExceeded.class);
+  }
+
+  @Test
   void longRunsOfRepeatedGroupsFallBackToRe2InsteadOfOverflowingTheStack() {
     String regex = "(?:ab)+(c?)";
     String input = "x" + "ab".repeat(200_000) + "c";
