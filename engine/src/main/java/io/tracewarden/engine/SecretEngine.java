@@ -37,11 +37,13 @@ import javax.crypto.Mac;
  *
  * <p>One pass of a case-insensitive Aho-Corasick automaton over all rule keywords finds where
  * rules may match; each rule's RE2 regex then runs only in a bounded window around its keyword
- * hits (rules without keywords run over the whole string). Matches are filtered by entropy,
- * placeholder detection, the rule's validator and allowlists, then overlaps are resolved: a
- * specific rule beats a generic one, then the longest match wins, then the higher severity, then
- * the earlier rule. JSON string escapes, URL encoding and base64 runs are decoded (nested at most
- * {@value #MAX_DEPTH} deep) and scanned too; their findings map back to the encoded span.
+ * hits (rules without keywords run over the whole string), on RE2/J or, for the built-in pack's
+ * regexes, on a budgeted backtracker with RE2/J's results ({@link RuleRegex}). Matches are
+ * filtered by entropy, placeholder detection, the rule's validator and allowlists, then overlaps
+ * are resolved: a specific rule beats a generic one, then the longest match wins, then the higher
+ * severity, then the earlier rule. JSON string escapes, URL encoding and base64 runs are decoded
+ * (nested at most {@value #MAX_DEPTH} deep) and scanned too; their findings map back to the
+ * encoded span.
  */
 public final class SecretEngine {
 

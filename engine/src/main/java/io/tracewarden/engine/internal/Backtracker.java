@@ -701,7 +701,7 @@ public final class Backtracker {
       return alt.alternatives.size() == 1 ? alt.alternatives.get(0) : alt;
     }
 
-    /** {@code flags[0]}: current flags, changed by a bare {@code (?i)} for the rest of the group. */
+    /** {@code flags[0]}: the current flags; a bare {@code (?i)} changes them for the group. */
     Seq parseSequence(int[] flags, boolean inGroup) {
       Seq seq = new Seq();
       while (pos < r.length()) {

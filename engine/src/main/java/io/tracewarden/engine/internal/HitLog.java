@@ -65,8 +65,8 @@ public final class HitLog implements KeywordAutomaton.HitListener {
     for (int k = 0; k <= escapes; k++) {
       int parentTo = k < escapes ? child.escapeParentStart(k) : child.parentEnd();
       int shift = parentFrom - childFrom;
-      for (int h = parent.firstEndingAfter(parentFrom); h < parent.size && parent.end(h) <= parentTo;
-          h++) {
+      for (int h = parent.firstEndingAfter(parentFrom);
+          h < parent.size && parent.end(h) <= parentTo; h++) {
         if (parent.start(h) >= parentFrom) {
           shifted.onHit(parent.keyword(h), parent.start(h) - shift, parent.end(h) - shift);
         }
@@ -111,10 +111,6 @@ public final class HitLog implements KeywordAutomaton.HitListener {
     for (int h = 0; h < size; h++) {
       listener.onHit(hits[3 * h], hits[3 * h + 1], hits[3 * h + 2]);
     }
-  }
-
-  public int size() {
-    return size;
   }
 
   int keyword(int h) {

@@ -18,11 +18,6 @@ public final class RuleRegex {
     this.fast = fast;
   }
 
-  /** True when matches are tried with the backtracker first. */
-  public boolean isFast() {
-    return fast != null;
-  }
-
   /** A matcher over {@code s[from, to)}, which it treats as its whole input. */
   public Match matcher(String s, int from, int to) {
     return new Match(s, from, to);

@@ -31,7 +31,8 @@ class HitLogTest {
       Decoders.url(root, children::add);
       for (TextView child : children) {
         HitLog derived = HitLog.ofChild(automaton, rootHits, child);
-        assertThat(hits(derived)).as(text).isEqualTo(hits(HitLog.scan(automaton, child.text(), false)));
+        assertThat(hits(derived)).as(text)
+            .isEqualTo(hits(HitLog.scan(automaton, child.text(), false)));
         // And one level further down, from derived hits.
         List<TextView> grandchildren = new ArrayList<>();
         Decoders.json(child, grandchildren::add);
