@@ -1,16 +1,19 @@
 package io.tracewarden.engine;
 
-import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.tracewarden.engine.internal.Backtracker;
 import io.tracewarden.engine.internal.Decoders;
+import io.tracewarden.engine.internal.HitLog;
 import io.tracewarden.engine.internal.KeywordAutomaton;
 import io.tracewarden.engine.internal.MaxLength;
 import io.tracewarden.engine.internal.Placeholders;
+import io.tracewarden.engine.internal.RuleRegex;
 import io.tracewarden.engine.internal.Slice;
 import io.tracewarden.engine.internal.TextView;
 import io.tracewarden.engine.internal.Validators;
 import io.tracewarden.engine.internal.Windows;
+import io.tracewarden.engine.internal.WordSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,6 +27,9 @@ import java.util.Map.Entry;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 
 /**
@@ -31,11 +37,13 @@ import javax.crypto.Mac;
  *
  * <p>One pass of a case-insensitive Aho-Corasick automaton over all rule keywords finds where
  * rules may match; each rule's RE2 regex then runs only in a bounded window around its keyword
- * hits (rules without keywords run over the whole string). Matches are filtered by entropy,
- * placeholder detection, the rule's validator and allowlists, then overlaps are resolved: a
- * specific rule beats a generic one, then the longest match wins, then the higher severity, then
- * the earlier rule. JSON string escapes, URL encoding and base64 runs are decoded (nested at most
- * {@value #MAX_DEPTH} deep) and scanned too; their findings map back to the encoded span.
+ * hits (rules without keywords run over the whole string), on RE2/J or, for the built-in pack's
+ * regexes, on a budgeted backtracker with RE2/J's results ({@link RuleRegex}). Matches are
+ * filtered by entropy, placeholder detection, the rule's validator and allowlists, then overlaps
+ * are resolved: a specific rule beats a generic one, then the longest match wins, then the higher
+ * severity, then the earlier rule. JSON string escapes, URL encoding and base64 runs are decoded
+ * (nested at most {@value #MAX_DEPTH} deep) and scanned too; their findings map back to the
+ * encoded span.
  */
 public final class SecretEngine {
 
@@ -61,6 +69,8 @@ public final class SecretEngine {
   private final boolean url;
   private final MaskingStyle masking;
   private final ThreadLocal<Mac> macs;
+  /** Per-thread scratch for {@link ViewHits}: allocating it per scan cost more than scanning. */
+  private final ThreadLocal<RuleState> ruleStates;
 
   private SecretEngine(Builder b, byte[] key) {
     List<CompiledRule> compiled = new ArrayList<>();
@@ -105,6 +115,8 @@ public final class SecretEngine {
     Fingerprints.newMac(key); // fail fast on a bad key
     byte[] keyCopy = key.clone();
     macs = ThreadLocal.withInitial(() -> Fingerprints.newMac(keyCopy));
+    int ruleCount = rules.length;
+    ruleStates = ThreadLocal.withInitial(() -> new RuleState(ruleCount));
   }
 
   /** A new builder. */
@@ -120,7 +132,7 @@ public final class SecretEngine {
   public List<Finding> scan(String text) {
     Objects.requireNonNull(text, "text");
     Scan scan = new Scan(text);
-    scan.view(TextView.root(text));
+    scan.view(TextView.root(text), null);
     return scan.candidates == null ? List.of() : resolve(scan.candidates, scan.rejected);
   }
 
@@ -245,15 +257,22 @@ public final class SecretEngine {
     List<int[]> rejected;
     /** Rules with a match dropped by a {@code line} allowlist (see {@link #seenByParent}). */
     boolean[] lineAllowedRules;
+    /** Per-rule hit state, shared by the views one after the other (see {@link ViewHits}). */
+    RuleState ruleState;
 
     Scan(String root) {
       this.root = root;
     }
 
-    void view(TextView view) {
+    /** Scans {@code view}; {@code parentHits}: the keyword hits of its parent (or null). */
+    void view(TextView view, HitLog parentHits) {
       String t = view.text();
+      // Base64 runs are found in the keyword pass when this view's base64 will be decoded.
+      HitLog log = parentHits != null && view.isEscapeDecoded()
+          ? HitLog.ofChild(automaton, parentHits, view)
+          : HitLog.scan(automaton, t, base64 && view.depth() < MAX_DEPTH);
       ViewHits hits = new ViewHits(view);
-      automaton.scan(t, hits);
+      log.replay(hits);
       hits.flush();
       for (int r : keywordlessRules) {
         run(view, r, 0, t.length());
@@ -261,14 +280,15 @@ public final class SecretEngine {
       if (view.depth() >= MAX_DEPTH) {
         return;
       }
+      Consumer<TextView> child = decoded -> view(decoded, log);
       if (json) {
-        Decoders.json(view, this::view);
+        Decoders.json(view, child);
       }
       if (url) {
-        Decoders.url(view, this::view);
+        Decoders.url(view, child);
       }
       if (base64) {
-        Decoders.base64(view, this::view);
+        Decoders.base64(view, log, child);
       }
     }
 
@@ -291,14 +311,14 @@ public final class SecretEngine {
           to++;
         }
       }
-      Matcher m = cr.pattern.matcher(new Slice(t, from, to));
+      RuleRegex.Match m = cr.regex.matcher(t, from, to);
       while (m.find()) {
         if (m.end() == to - from && to < n) {
           // The match may continue past the window: retry from its start, on a window as long as
           // the longest match (+1) or on a long window.
           int retryFrom = from + m.start();
           int retryTo = Math.min(n, retryFrom + (cr.maxLenExact ? cr.maxLen + 1 : Windows.RETRY));
-          Matcher longer = cr.startPattern.matcher(new Slice(t, retryFrom, retryTo));
+          RuleRegex.Match longer = cr.startRegex.matcher(t, retryFrom, retryTo);
           if (longer.lookingAt()) {
             accept(view, cr, longer, retryFrom);
           } else {
@@ -337,13 +357,13 @@ public final class SecretEngine {
       String t = view.text();
       int n = t.length();
       int to = anchoredEnd(t, cr, s, e, 0);
-      Matcher m = cr.startPattern.matcher(new Slice(t, s, to));
+      RuleRegex.Match m = cr.startRegex.matcher(t, s, to);
       if (!m.lookingAt()) {
         return -1;
       }
       if (m.end() == to - s && to < n) {
         // The match may continue past the window (unknown maximum length): retry on a long one.
-        m = cr.startPattern.matcher(new Slice(t, s, Math.min(n, s + Windows.RETRY)));
+        m = cr.startRegex.matcher(t, s, Math.min(n, s + Windows.RETRY));
         if (!m.lookingAt()) {
           return -1;
         }
@@ -362,12 +382,12 @@ public final class SecretEngine {
       String t = view.text();
       int n = t.length();
       int to = anchoredEnd(t, cr, rs, e, KEY_RUN);
-      Matcher m = cr.probe.matcher(new Slice(t, rs, to));
+      RuleRegex.Match m = cr.probe.matcher(t, rs, to);
       if (!m.lookingAt()) {
         return;
       }
       if (m.end() == to - rs && to < n) {
-        m = cr.probe.matcher(new Slice(t, rs, Math.min(n, rs + Windows.RETRY)));
+        m = cr.probe.matcher(t, rs, Math.min(n, rs + Windows.RETRY));
         if (!m.lookingAt()) {
           return;
         }
@@ -391,12 +411,12 @@ public final class SecretEngine {
       return lineAllowedRules != null && lineAllowedRules[cr.index];
     }
 
-    private void accept(TextView view, CompiledRule cr, Matcher m, int offset) {
+    private void accept(TextView view, CompiledRule cr, RuleRegex.Match m, int offset) {
       accept(view, cr, m, offset, 0);
     }
 
     /** {@code shift}: the rule's regex is group {@code shift} of {@code m} (0 or 1). */
-    private void accept(TextView view, CompiledRule cr, Matcher m, int offset, int shift) {
+    private void accept(TextView view, CompiledRule cr, RuleRegex.Match m, int offset, int shift) {
       int g = cr.secretGroup(m, shift);
       int ss = m.start(g);
       int se = m.end(g);
@@ -478,6 +498,7 @@ public final class SecretEngine {
     private final class ViewHits implements KeywordAutomaton.HitListener {
       final TextView view;
       final int n;
+      RuleState state; // on the first hit
       int[] start;
       int[] end;
       int[] lastAnchored; // 1 + start of the last anchored attempt per rule
@@ -490,14 +511,19 @@ public final class SecretEngine {
 
       @Override
       public void onHit(int keyword, int s, int e) {
-        if (start == null) {
-          start = new int[rules.length];
-          end = new int[rules.length];
-          lastAnchored = new int[rules.length];
-          matchEnd = new int[rules.length];
-          Arrays.fill(end, -1);
+        if (state == null) {
+          if (ruleState == null) {
+            ruleState = ruleStates.get();
+            ruleState.reset(); // in case a scan on this thread ended with an exception
+          }
+          state = ruleState;
+          start = state.start;
+          end = state.end;
+          lastAnchored = state.lastAnchored;
+          matchEnd = state.matchEnd;
         }
         for (int r : rulesByKeyword[keyword]) {
+          state.touch(r);
           CompiledRule cr = rules[r];
           if (cr.nearChars != null && !(cr.nearLiteral.isEmpty() ? near(view.text(), e, cr)
               : nearLiteral(view.text(), e, cr))) {
@@ -564,14 +590,16 @@ public final class SecretEngine {
       }
 
       void flush() {
-        if (end == null) {
+        if (state == null) {
           return;
         }
-        for (int r = 0; r < end.length; r++) {
+        int[] touched = state.touched();
+        for (int r : touched) {
           if (end[r] >= 0) {
             run(view, r, start[r], end[r]);
           }
         }
+        state.reset();
       }
     }
   }
@@ -735,6 +763,59 @@ public final class SecretEngine {
     return end;
   }
 
+  /**
+   * Per-rule state of the keyword hits of one view; only the rules a hit touched are visited and
+   * reset, so a view with a few hits does not pay for every rule.
+   */
+  private static final class RuleState {
+    final int[] start;
+    final int[] end;
+    final int[] lastAnchored;
+    final int[] matchEnd;
+    private final boolean[] isTouched;
+    private int[] touched = new int[16];
+    private int touchedCount;
+
+    RuleState(int rules) {
+      start = new int[rules];
+      end = new int[rules];
+      lastAnchored = new int[rules];
+      matchEnd = new int[rules];
+      isTouched = new boolean[rules];
+      Arrays.fill(end, -1);
+    }
+
+    void touch(int r) {
+      if (!isTouched[r]) {
+        isTouched[r] = true;
+        if (touchedCount == touched.length) {
+          touched = Arrays.copyOf(touched, 2 * touchedCount);
+        }
+        touched[touchedCount++] = r;
+      }
+    }
+
+    /** The touched rules, in rule order. */
+    int[] touched() {
+      int[] t = Arrays.copyOf(touched, touchedCount);
+      Arrays.sort(t);
+      return t;
+    }
+
+    /** Resets every touched rule. */
+    void reset() {
+      for (int k = 0; k < touchedCount; k++) {
+        int r = touched[k];
+        start[r] = 0;
+        end[r] = -1;
+        lastAnchored[r] = 0;
+        matchEnd[r] = 0;
+        isTouched[r] = false;
+      }
+      touchedCount = 0;
+    }
+  }
+
   /** A match that passed all filters, with its span in the input text. */
   private record Candidate(int rule, int start, int end, String secret, int depth) {
     @Override
@@ -747,13 +828,13 @@ public final class SecretEngine {
   private static final class CompiledRule {
     final Rule rule;
     final int index;
-    final Pattern pattern;
+    final RuleRegex regex;
     /**
      * {@code \A(?:regex)} for anchored attempts: RE2/J's {@code lookingAt} otherwise keeps
      * stepping to the end of its input after every thread died; with a begin-text assertion it
      * stops there, so a failing attempt costs the chars it actually examined.
      */
-    final Pattern startPattern;
+    final RuleRegex startRegex;
     /**
      * Most chars a match spans ({@link MaxLength}, else the rule's declared {@link
      * Rule#maxLength()}), or {@link MaxLength#UNKNOWN}.
@@ -782,13 +863,15 @@ public final class SecretEngine {
     final String nearLiteral;
     final int nearLines;
     /** Key-start rules: lazily skipped key chars, then the regex as group 1; else null. */
-    final Pattern probe;
+    final RuleRegex probe;
 
     private CompiledRule(Rule rule, int index, Pattern pattern, CompiledAllowlist[] allowlists) {
       this.rule = rule;
       this.index = index;
-      this.pattern = pattern;
-      this.startPattern = Pattern.compile("\\A(?:" + rule.regex() + ")");
+      // Only the reviewed regexes of the built-in pack are backtracked; user regexes stay RE2/J.
+      boolean builtin = BuiltinRegexes.SET.contains(rule.regex());
+      this.regex = ruleRegex(pattern, builtin);
+      this.startRegex = ruleRegex(Pattern.compile("\\A(?:" + rule.regex() + ")"), builtin);
       int derived = MaxLength.of(rule.regex());
       this.maxLenExact = derived >= 0;
       this.maxLen = derived >= 0 ? derived
@@ -812,8 +895,12 @@ public final class SecretEngine {
       this.nearLiteral = near == null ? "" : near.literal();
       this.nearLines = near == null ? 0 : near.lines();
       this.probe = near == null || !near.keyStart() ? null
-          : Pattern.compile("\\A(?:[A-Za-z0-9_.\\-" + classEscape(near.keyChars()) + "]{0,"
-              + KEY_RUN + "}?)(" + rule.regex() + ")");
+          : ruleRegex(Pattern.compile("\\A(?:[A-Za-z0-9_.\\-" + classEscape(near.keyChars())
+              + "]{0," + KEY_RUN + "}?)(" + rule.regex() + ")"), builtin);
+    }
+
+    private static RuleRegex ruleRegex(Pattern p, boolean builtin) {
+      return new RuleRegex(p, builtin ? Backtracker.compile(p.pattern()) : null);
     }
 
     static CompiledRule compile(Rule rule, int index) {
@@ -837,7 +924,7 @@ public final class SecretEngine {
     }
 
     /** The secret's group in {@code m}, where the rule's regex is group {@code shift}. */
-    int secretGroup(Matcher m, int shift) {
+    int secretGroup(RuleRegex.Match m, int shift) {
       int g = rule.secretGroup();
       if (g != Rule.FIRST_NON_EMPTY_GROUP) {
         return g + shift;
@@ -851,21 +938,31 @@ public final class SecretEngine {
     }
   }
 
+  /** The regexes of the built-in rule pack, loaded on first use. */
+  private static final class BuiltinRegexes {
+    static final Set<String> SET = Rules.builtin().stream()
+        .flatMap(r -> Stream.concat(Stream.of(r.regex()),
+            r.allowlists().stream().flatMap(a -> a.regexes().stream())))
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
   /** An {@link Allowlist} with compiled regexes and folded stopwords. */
   private record CompiledAllowlist(
-      Pattern[] regexes, String[] stopwords, Allowlist.Target target,
+      RuleRegex[] regexes, WordSet stopwords, Allowlist.Target target,
       Allowlist.Condition condition) {
 
     static CompiledAllowlist compile(Allowlist a, String what) {
-      Pattern[] regexes = a.regexes().stream().map(r -> SecretEngine.compile(r, what))
-          .toArray(Pattern[]::new);
-      String[] stopwords = a.stopwords().stream().map(s -> s.toLowerCase(Locale.ROOT))
-          .toArray(String[]::new);
+      RuleRegex[] regexes = a.regexes().stream()
+          .map(r -> new RuleRegex(SecretEngine.compile(r, what),
+              BuiltinRegexes.SET.contains(r) ? Backtracker.compile(r) : null))
+          .toArray(RuleRegex[]::new);
+      WordSet stopwords = new WordSet(a.stopwords().stream()
+          .map(s -> s.toLowerCase(Locale.ROOT)).toList());
       return new CompiledAllowlist(regexes, stopwords, a.target(), a.condition());
     }
 
     boolean allows(String secret, String text, int matchStart, int matchEnd) {
-      if (regexes.length == 0 && stopwords.length == 0) {
+      if (regexes.length == 0 && stopwords.isEmpty()) {
         return false;
       }
       String t;
@@ -879,27 +976,20 @@ public final class SecretEngine {
         default:
           t = secret;
       }
-      boolean re = false;
-      for (Pattern p : regexes) {
-        if (p.matcher(t).find()) {
-          re = true;
-          break;
-        }
-      }
-      boolean sw = false;
-      if (stopwords.length > 0) {
-        String lower = t.toLowerCase(Locale.ROOT);
-        for (String s : stopwords) {
-          if (lower.contains(s)) {
-            sw = true;
-            break;
-          }
-        }
-      }
+      // Cheapest test first; the result is the same in any order.
       if (condition == Allowlist.Condition.OR) {
-        return re || sw;
+        return (!stopwords.isEmpty() && stopwords.foundIn(t)) || anyRegex(t);
       }
-      return (regexes.length == 0 || re) && (stopwords.length == 0 || sw);
+      return (stopwords.isEmpty() || stopwords.foundIn(t)) && (regexes.length == 0 || anyRegex(t));
+    }
+
+    private boolean anyRegex(String t) {
+      for (RuleRegex p : regexes) {
+        if (p.matcher(t, 0, t.length()).find()) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** The line around a match; a JSON-escaped {@code \\n} ends a line as a newline does. */

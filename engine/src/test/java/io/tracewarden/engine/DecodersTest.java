@@ -126,6 +126,22 @@ class DecodersTest {
   }
 
   @Test
+  void base64RunJoinedByAJsonEscapeIsDecoded() {
+    // JSON may escape '/' as "\/": the raw text then has no long run, only the decoded view does.
+    String payload = "creds\nkey " + TestSupport.AWS_KEY + "\n";
+    String encoded = Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    for (int pad = 0; !encoded.contains("/"); pad++) {
+      encoded = Base64.getEncoder().encodeToString((payload + "~".repeat(pad) + "?")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    String doc = "{\"blob\":\"" + encoded.replace("/", "\\/") + "\",\"again\":\"" + encoded
+        + "\"}";
+    List<Finding> findings = engine.scan(doc);
+    assertThat(findings).hasSize(2);
+    assertThat(findings).allMatch(f -> f.ruleId().equals("aws-access-key-id"));
+  }
+
+  @Test
   void base64NestedInJsonIsFound() throws Exception {
     String encoded = Base64.getEncoder().encodeToString(
         ("creds\nkey " + TestSupport.AWS_KEY + "\n").getBytes(StandardCharsets.UTF_8));

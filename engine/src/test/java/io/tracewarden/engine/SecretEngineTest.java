@@ -205,6 +205,20 @@ class SecretEngineTest {
   }
 
   @Test
+  void stopwordsIgnoreCaseAsLowerCasingDoes() {
+    // "\u212A" (KELVIN SIGN) lower-cases to 'k': a text holding it matches the stopword "key".
+    Allowlist stopwords = new Allowlist(null, List.of("Key", "<"), Allowlist.Target.MATCH, null);
+    Rule rule = new Rule("abc", "abc", Severity.LOW, "abc_([0-9A-Za-z<\u212A]{8})", 1,
+        List.of("abc_"), 0, null, List.of(stopwords), false);
+    SecretEngine e = SecretEngine.builder().addRule(rule).fingerprintKey(TestSupport.KEY).build();
+    assertThat(e.scan("abc_19KEY746")).isEmpty();
+    assertThat(e.scan("abc_19\u212AEY746")).isEmpty();
+    assertThat(e.scan("abc_1928<746")).isEmpty();
+    assertThat(e.scan("abc_19KE2746")).hasSize(1);
+    assertThat(e.scan("abc_19\u212AE2746")).hasSize(1);
+  }
+
+  @Test
   void globalAllowlistApplies() {
     SecretEngine e = TestSupport.builder()
         .globalAllowlists(List.of(new Allowlist(null, List.of("z3mbq"), null, null))).build();

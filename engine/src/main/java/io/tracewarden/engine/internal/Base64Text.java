@@ -1,9 +1,5 @@
 package io.tracewarden.engine.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Base64 helpers accepting the standard and the url-safe alphabet alike. */
@@ -21,6 +17,15 @@ public final class Base64Text {
     VALUE['-'] = 62;
     VALUE['/'] = 63;
     VALUE['_'] = 63;
+  }
+
+  /** {@link #isBase64Char} as a table over ASCII. */
+  static final boolean[] ALPHABET = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ALPHABET[c] = VALUE[c] >= 0;
+    }
   }
 
   private Base64Text() {}
@@ -68,16 +73,12 @@ public final class Base64Text {
    * of chars are not controls other than tab/CR/LF), else null.
    */
   public static String printableUtf8(byte[] bytes) {
-    String text;
-    try {
-      CharBuffer cb = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-      text = cb.toString();
-    } catch (CharacterCodingException e) {
+    // Most base64-looking runs (hashes, ids) decode to binary: refuse those without a decoder
+    // and an exception each; what passes decodes identically either way.
+    if (!isStrictUtf8(bytes)) {
       return null;
     }
+    String text = new String(bytes, StandardCharsets.UTF_8);
     int bad = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -86,5 +87,58 @@ public final class Base64Text {
       }
     }
     return bad * 10 <= text.length() ? text : null;
+  }
+
+  /**
+   * Well-formed UTF-8 as the JDK's strict decoder defines it: shortest forms only, no surrogates,
+   * nothing above U+10FFFF.
+   */
+  static boolean isStrictUtf8(byte[] b) {
+    int n = b.length;
+    int i = 0;
+    while (i < n) {
+      int c = b[i] & 0xFF;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int need;
+      int min2 = 0x80;
+      int max2 = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0) {
+          min2 = 0xA0; // overlong
+        } else if (c == 0xED) {
+          max2 = 0x9F; // surrogates
+        }
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0) {
+          min2 = 0x90; // overlong
+        } else if (c == 0xF4) {
+          max2 = 0x8F; // above U+10FFFF
+        }
+      } else {
+        return false;
+      }
+      if (i + need >= n) {
+        return false;
+      }
+      int c2 = b[i + 1] & 0xFF;
+      if (c2 < min2 || c2 > max2) {
+        return false;
+      }
+      for (int k = 2; k <= need; k++) {
+        int ck = b[i + k] & 0xFF;
+        if (ck < 0x80 || ck > 0xBF) {
+          return false;
+        }
+      }
+      i += need + 1;
+    }
+    return true;
   }
 }

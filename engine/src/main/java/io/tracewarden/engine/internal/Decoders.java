@@ -198,8 +198,35 @@ public final class Decoders {
    * Samples every 23rd char, so text without long runs is barely touched.
    */
   public static void base64(TextView view, Consumer<TextView> sink) {
+    base64(view, null, sink);
+  }
+
+  /**
+   * {@link #base64(TextView, Consumer)}, with the runs already located by the keyword pass when
+   * {@code hits} has them.
+   */
+  public static void base64(TextView view, HitLog hits, Consumer<TextView> sink) {
     String s = view.text();
     int n = s.length();
+    if (!view.isEscapeDecoded() && hits != null && hits.hasBase64Runs()) {
+      for (int p : hits.base64Runs()) {
+        run(view, p, sink);
+      }
+      return;
+    }
+    if (view.isEscapeDecoded()) {
+      // Only runs touching an escape differ from the parent's (decoded there): look only there.
+      int done = 0;
+      for (int k = 0; k < view.escapeCount(); k++) {
+        int to = Math.min(n, view.escapeEnd(k) + 1);
+        for (int p = Math.max(done, view.escapeStart(k) - 3); p < to; p++) {
+          if (Base64Text.isBase64Char(s.charAt(p))) {
+            p = done = run(view, p, sink);
+          }
+        }
+      }
+      return;
+    }
     int step = MIN_BASE64 - 1;
     int p = step - 1;
     while (p < n) {
@@ -207,28 +234,39 @@ public final class Decoders {
         p += step;
         continue;
       }
-      int a = p;
-      while (a > 0 && Base64Text.isBase64Char(s.charAt(a - 1))) {
-        a--;
-      }
-      int b = p + 1;
-      while (b < n && Base64Text.isBase64Char(s.charAt(b))) {
-        b++;
-      }
-      int end = b;
-      while (end < n && end < b + 2 && s.charAt(end) == '=') {
-        end++;
-      }
-      if (b - a >= MIN_BASE64 && b - a <= MAX_BASE64) {
-        int decodeEnd = (b - a) % 4 == 1 ? b - 1 : b;
-        byte[] bytes = Base64Text.decodeLenient(s, a, decodeEnd);
-        String text = bytes == null || bytes.length < 8 ? null : Base64Text.printableUtf8(bytes);
-        if (text != null) {
-          sink.accept(TextView.segment(view, text, a, end));
-        }
-      }
-      p = b + step;
+      p = run(view, p, sink) + step;
     }
+  }
+
+  /**
+   * Decodes the run of base64 chars around {@code p} when it is long enough and differs from the
+   * parent's; returns the end of the run.
+   */
+  private static int run(TextView view, int p, Consumer<TextView> sink) {
+    String s = view.text();
+    int n = s.length();
+    int a = p;
+    while (a > 0 && Base64Text.isBase64Char(s.charAt(a - 1))) {
+      a--;
+    }
+    int b = p + 1;
+    while (b < n && Base64Text.isBase64Char(s.charAt(b))) {
+      b++;
+    }
+    int end = b;
+    while (end < n && end < b + 2 && s.charAt(end) == '=') {
+      end++;
+    }
+    // A run that is char for char the parent's (no escape in or next to it) was decoded there.
+    if (b - a >= MIN_BASE64 && b - a <= MAX_BASE64 && !view.sameAsParent(a - 1, end + 1)) {
+      int decodeEnd = (b - a) % 4 == 1 ? b - 1 : b;
+      byte[] bytes = Base64Text.decodeLenient(s, a, decodeEnd);
+      String text = bytes == null || bytes.length < 8 ? null : Base64Text.printableUtf8(bytes);
+      if (text != null) {
+        sink.accept(TextView.segment(view, text, a, end));
+      }
+    }
+    return b;
   }
 
   private static int hex2(String s, int i) {

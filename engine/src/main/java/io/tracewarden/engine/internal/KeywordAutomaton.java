@@ -40,6 +40,7 @@ public final class KeywordAutomaton {
   private final int[][] rowOutputs; // indexed by row / classes
   private final int firstOutputRow;
   private final int[] keywordLength;
+  private final int maxKeywordLength;
 
   /** Builds the automaton; keyword ids are the indexes in {@code keywords}. */
   public KeywordAutomaton(List<String> keywords) {
@@ -67,6 +68,7 @@ public final class KeywordAutomaton {
       folded.add(f);
       keywordLength[k] = f.length;
     }
+    maxKeywordLength = Arrays.stream(keywordLength).max().orElse(0);
     // Upper-case ASCII letters fold onto their lower-case class.
     for (char c = 'A'; c <= 'Z'; c++) {
       asciiClass[c] = asciiClass[Character.toLowerCase(c)];
@@ -203,6 +205,98 @@ public final class KeywordAutomaton {
     int row = 0;
     int n = text.length();
     for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
+      if (row >= out) {
+        for (int kw : rowOutputs[row / cls]) {
+          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
+        }
+      }
+    }
+  }
+
+  /** Receives the runs found by {@link #scan(String, HitListener, RunChars, int, RunListener)}. */
+  @FunctionalInterface
+  public interface RunListener {
+    /** A run of at least the minimum length has its minimum-th char at {@code position}. */
+    void onRun(int position);
+  }
+
+  /**
+   * A set of ASCII chars whose runs {@link #scan(String, HitListener, RunChars, int,
+   * RunListener)} reports, merged into this automaton's Latin-1 class table: the sign bit marks
+   * run chars, so that {@code (run + 1) & (info >> 31)} counts a run without a branch.
+   */
+  public final class RunChars {
+    private final boolean[] source;
+    private final int[] info = new int[256];
+
+    private RunChars(boolean[] ascii) {
+      source = ascii;
+      for (int c = 0; c < 256; c++) {
+        info[c] = latin1Class[c] | (c < 128 && ascii[c] ? Integer.MIN_VALUE : 0);
+      }
+    }
+  }
+
+  private volatile RunChars lastRunChars;
+
+  /** {@code ascii} (128 entries) prepared for this automaton; the last one is cached. */
+  public RunChars runChars(boolean[] ascii) {
+    RunChars r = lastRunChars;
+    if (r == null || r.source != ascii) {
+      r = new RunChars(ascii);
+      lastRunChars = r;
+    }
+    return r;
+  }
+
+  /**
+   * {@link #scan(String, HitListener)}, also reporting, in the same pass, each maximal run of at
+   * least {@code minRun} of {@code runChars} (once per run, at its {@code minRun}-th char): the
+   * base64 decoder needs those and nothing else of clean text.
+   */
+  public void scan(String text, HitListener listener, RunChars runChars, int minRun,
+      RunListener runs) {
+    final int[] info = runChars.info;
+    final int[] d = rows;
+    final int out = firstOutputRow;
+    final int cls = classes;
+    int row = 0;
+    int run = 0;
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      int k = c < 256 ? info[c] : otherClassOf(c);
+      row = d[row + (k & Integer.MAX_VALUE)];
+      run = (run + 1) & (k >> 31);
+      if (run == minRun) {
+        runs.onRun(i);
+      }
+      if (row >= out) {
+        for (int kw : rowOutputs[row / cls]) {
+          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
+        }
+      }
+    }
+  }
+
+  /** Length of the longest keyword. */
+  public int maxKeywordLength() {
+    return maxKeywordLength;
+  }
+
+  /**
+   * Reports the keywords occurring inside {@code text[from, to)}, as {@link #scan(String,
+   * HitListener)} would if that were the whole text (offsets are {@code text}'s).
+   */
+  public void scan(String text, int from, int to, HitListener listener) {
+    final int[] latin1 = latin1Class;
+    final int[] d = rows;
+    final int out = firstOutputRow;
+    final int cls = classes;
+    int row = 0;
+    for (int i = from; i < to; i++) {
       char c = text.charAt(i);
       row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
       if (row >= out) {

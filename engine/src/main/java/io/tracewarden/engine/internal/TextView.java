@@ -83,6 +83,41 @@ public final class TextView {
     return k < 0 || escapes[4 * k] + escapes[4 * k + 1] <= from;
   }
 
+  /** Start of this view's text in its parent (escape-decoded views). */
+  public int parentStart() {
+    return segmentStart;
+  }
+
+  /** End of this view's text in its parent (escape-decoded views). */
+  public int parentEnd() {
+    return segmentEnd;
+  }
+
+  /** Number of decoded escapes (escape-decoded views). */
+  public int escapeCount() {
+    return escapeCount;
+  }
+
+  /** Where decoded escape {@code k} starts in this view's text. */
+  public int escapeStart(int k) {
+    return escapes[4 * k];
+  }
+
+  /** Where decoded escape {@code k} ends in this view's text. */
+  public int escapeEnd(int k) {
+    return escapes[4 * k] + escapes[4 * k + 1];
+  }
+
+  /** Where escape {@code k} starts in the parent's text. */
+  public int escapeParentStart(int k) {
+    return escapes[4 * k + 2];
+  }
+
+  /** Where escape {@code k} ends in the parent's text. */
+  public int escapeParentEnd(int k) {
+    return escapes[4 * k + 2] + escapes[4 * k + 3];
+  }
+
   /** True when this view or an ancestor was decoded from JSON string escapes. */
   public boolean fromJson() {
     for (TextView v = this; v != null; v = v.parent) {

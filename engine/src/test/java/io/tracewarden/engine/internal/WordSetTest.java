@@ -1,0 +1,35 @@
+package io.tracewarden.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class WordSetTest {
+
+  @Test
+  void findsWhatLowerCasingAndContainsFind() {
+    List<String> words = List.of("key", "_id\"", "sha256", "<", "k", "\u2022\u2022", "i\u0307x");
+    WordSet set = new WordSet(words);
+    String alphabet = "kKeEyY_iId\"sShHaA256<x \u212A\u0130\u2022";
+    Random random = new Random(3);
+    for (int round = 0; round < 100_000; round++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0, n = random.nextInt(12); i < n; i++) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String text = sb.toString();
+      String lower = text.toLowerCase(Locale.ROOT);
+      boolean expected = words.stream().anyMatch(lower::contains);
+      assertThat(set.foundIn(text)).as(text).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void anEmptyWordIsInEveryText() {
+    assertThat(new WordSet(List.of("")).foundIn("")).isTrue();
+    assertThat(new WordSet(List.of()).foundIn("anything")).isFalse();
+  }
+}
