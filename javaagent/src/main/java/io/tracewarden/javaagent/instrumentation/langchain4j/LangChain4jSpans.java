@@ -1,5 +1,21 @@
 package io.tracewarden.javaagent.instrumentation.langchain4j;
 
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.CAPTURE_CONTENT;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.ERROR_TYPE;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.FINISH_REASONS;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.INPUT_MESSAGES;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.INPUT_TOKENS;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.MAX_TOKENS;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.OPERATION;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.OUTPUT_MESSAGES;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.OUTPUT_TOKENS;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.PROVIDER;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.REQUEST_MODEL;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.RESPONSE_ID;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.RESPONSE_MODEL;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.TEMPERATURE;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.TOP_P;
+
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
@@ -32,30 +48,6 @@ import java.util.function.Supplier;
  * export.
  */
 public final class LangChain4jSpans {
-
-  static final String CAPTURE_PROPERTY = "otel.instrumentation.genai.capture-message-content";
-  static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
-  static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
-  static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
-  static final AttributeKey<Double> TEMPERATURE =
-      AttributeKey.doubleKey("gen_ai.request.temperature");
-  static final AttributeKey<Double> TOP_P = AttributeKey.doubleKey("gen_ai.request.top_p");
-  static final AttributeKey<Long> MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
-  static final AttributeKey<String> RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
-  static final AttributeKey<String> RESPONSE_MODEL =
-      AttributeKey.stringKey("gen_ai.response.model");
-  static final AttributeKey<List<String>> FINISH_REASONS =
-      AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
-  static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
-  static final AttributeKey<Long> OUTPUT_TOKENS =
-      AttributeKey.longKey("gen_ai.usage.output_tokens");
-  static final AttributeKey<String> INPUT_MESSAGES =
-      AttributeKey.stringKey("gen_ai.input.messages");
-  static final AttributeKey<String> OUTPUT_MESSAGES =
-      AttributeKey.stringKey("gen_ai.output.messages");
-  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-
-  private static final boolean CAPTURE_CONTENT = GenAiAttributes.CAPTURE_CONTENT;
 
   private LangChain4jSpans() {}
 
