@@ -103,6 +103,21 @@ class ToolGuardTest {
   }
 
   @Test
+  void theConfigExampleTurnsTheGuardOn() throws Exception {
+    java.util.Properties example = new java.util.Properties();
+    try (java.io.Reader reader = Files.newBufferedReader(
+        Path.of("..", "config-examples", "javaagent.properties"))) {
+      example.load(reader);
+    }
+    Map<String, String> settings = new java.util.HashMap<>();
+    example.stringPropertyNames().forEach(key -> settings.put(key, example.getProperty(key)));
+    ToolGuard fromExample = GuardCustomizerProvider.fromConfig(config(settings));
+    assertThat(fromExample).isNotNull();
+    assertThat(fromExample.decide(Span.getInvalid(), "bash", EXFIL)).startsWith("Blocked");
+    assertThat(fromExample.decide(Span.getInvalid(), "bash", "ls -la")).isNull();
+  }
+
+  @Test
   void configTurnsTheGuardOnWithBuiltinOrFileRules() throws Exception {
     assertThat(GuardCustomizerProvider.fromConfig(config(Map.of()))).isNull();
     ToolGuard builtin = GuardCustomizerProvider.fromConfig(
