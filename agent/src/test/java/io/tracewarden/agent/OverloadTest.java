@@ -244,7 +244,7 @@ class OverloadTest {
             traces: { receivers: [otlp], processors: [memory_limiter, batch], exporters: [otlp_http] }
         """.formatted(port, backend.getAddress().getPort(), adminPort, dir.resolve("agent-data")));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    agent = new ProcessBuilder(java.toString(), "-Xmx1g", "-XX:+UseParallelGC",
+    agent = new ProcessBuilder(java.toString(), "-Xmx1g", "-XX:+UseG1GC",
         "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
         Tracewarden.class.getName(), "run", "-c", config.toString())
         .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
