@@ -198,21 +198,7 @@ public final class KeywordAutomaton {
 
   /** {@link #scan(CharSequence, HitListener)} for a String: the hot loop of clean text. */
   public void scan(String text, HitListener listener) {
-    final int[] latin1 = latin1Class;
-    final int[] d = rows;
-    final int out = firstOutputRow;
-    final int cls = classes;
-    int row = 0;
-    int n = text.length();
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
-      if (row >= out) {
-        for (int kw : rowOutputs[row / cls]) {
-          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
-        }
-      }
-    }
+    scan(text, 0, text.length(), listener);
   }
 
   /** Receives the runs found by {@link #scan(String, HitListener, RunChars, int, RunListener)}. */
@@ -261,23 +247,31 @@ public final class KeywordAutomaton {
     final int[] info = runChars.info;
     final int[] d = rows;
     final int out = firstOutputRow;
-    final int cls = classes;
     int row = 0;
     int run = 0;
     int n = text.length();
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      int k = c < 256 ? info[c] : otherClassOf(c);
-      row = d[row + (k & Integer.MAX_VALUE)];
-      run = (run + 1) & (k >> 31);
+    int i = 0;
+    while (i < n) {
+      // The inner loop holds no call: compiled the same whether or not hits were ever seen.
+      for (; i < n; i++) {
+        char c = text.charAt(i);
+        int k = c < 256 ? info[c] : otherClassOf(c);
+        row = d[row + (k & Integer.MAX_VALUE)];
+        run = (run + 1) & (k >> 31);
+        if (run == minRun || row >= out) {
+          break;
+        }
+      }
+      if (i == n) {
+        return;
+      }
       if (run == minRun) {
         runs.onRun(i);
       }
       if (row >= out) {
-        for (int kw : rowOutputs[row / cls]) {
-          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
-        }
+        report(row, i, listener);
       }
+      i++;
     }
   }
 
@@ -294,16 +288,28 @@ public final class KeywordAutomaton {
     final int[] latin1 = latin1Class;
     final int[] d = rows;
     final int out = firstOutputRow;
-    final int cls = classes;
     int row = 0;
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
-      if (row >= out) {
-        for (int kw : rowOutputs[row / cls]) {
-          listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
+    int i = from;
+    while (i < to) {
+      // The inner loop holds no call: compiled the same whether or not hits were ever seen.
+      for (; i < to; i++) {
+        char c = text.charAt(i);
+        row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
+        if (row >= out) {
+          break;
         }
       }
+      if (i == to) {
+        return;
+      }
+      report(row, i, listener);
+      i++;
+    }
+  }
+
+  private void report(int row, int i, HitListener listener) {
+    for (int kw : rowOutputs[row / classes]) {
+      listener.onHit(kw, i + 1 - keywordLength[kw], i + 1);
     }
   }
 

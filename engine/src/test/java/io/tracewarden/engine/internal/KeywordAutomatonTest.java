@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,5 +58,101 @@ class KeywordAutomatonTest {
   void sharedPrefixesFollowFailureLinks() {
     assertThat(hits(List.of("abcd", "bce", "c"), "abce"))
         .containsExactlyInAnyOrder("c@2-3", "bce@1-4");
+  }
+
+  /**
+   * Every scan entry point against a naive search, on random keyword sets and random texts made
+   * of keyword chars (mixed case, KELVIN SIGN, a surrogate pair, unknown chars), long enough
+   * for every code path of the scan loops.
+   */
+  @Test
+  void everyScanAgreesWithNaiveSearch() {
+    Random random = new Random(20261125);
+    String alphabet = "abcdeKk_-.:=/ \u212A\u00e9\u00c9\ud83d\ude00\"\n0123456789xyzXYZ+";
+    boolean[] runChars = new boolean[128];
+    for (char c : "abcdeKk0123456789xyzXYZ+/".toCharArray()) {
+      runChars[c] = true;
+    }
+    for (int round = 0; round < 300; round++) {
+      List<String> keywords = new ArrayList<>();
+      int count = 1 + random.nextInt(12);
+      for (int k = 0; k < count; k++) {
+        keywords.add(randomText(random, alphabet, 1 + random.nextInt(6)));
+      }
+      KeywordAutomaton a = new KeywordAutomaton(keywords);
+      String text = randomText(random, alphabet, random.nextInt(round < 250 ? 200 : 20_000));
+      int minRun = 1 + random.nextInt(30);
+      List<String> expected = naiveHits(keywords, text, 0, text.length());
+
+      List<String> fromString = new ArrayList<>();
+      a.scan(text, (k, s, e) -> fromString.add(k + "@" + s + "-" + e));
+      assertThat(fromString).as("%s in %s", keywords, text).isEqualTo(expected);
+
+      List<String> fromSequence = new ArrayList<>();
+      a.scan(new StringBuilder(text), (k, s, e) -> fromSequence.add(k + "@" + s + "-" + e));
+      assertThat(fromSequence).isEqualTo(expected);
+
+      List<String> withRuns = new ArrayList<>();
+      List<Integer> runs = new ArrayList<>();
+      a.scan(text, (k, s, e) -> withRuns.add(k + "@" + s + "-" + e), a.runChars(runChars), minRun,
+          runs::add);
+      assertThat(withRuns).isEqualTo(expected);
+      assertThat(runs).as("runs of %d in %s", minRun, text)
+          .isEqualTo(naiveRuns(text, runChars, minRun));
+
+      int from = text.isEmpty() ? 0 : random.nextInt(text.length());
+      int to = from + random.nextInt(text.length() - from + 1);
+      List<String> inRange = new ArrayList<>();
+      a.scan(text, from, to, (k, s, e) -> inRange.add(k + "@" + s + "-" + e));
+      assertThat(inRange).isEqualTo(naiveHits(keywords, text, from, to));
+    }
+  }
+
+  private static String randomText(Random random, String alphabet, int length) {
+    StringBuilder sb = new StringBuilder(length);
+    while (sb.length() < length) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  /** Hits inside {@code [from, to)} by end, then by start, then by keyword id. */
+  private static List<String> naiveHits(List<String> keywords, String text, int from, int to) {
+    int longest = keywords.stream().mapToInt(String::length).max().orElse(0);
+    List<String> out = new ArrayList<>();
+    for (int end = from + 1; end <= to; end++) {
+      for (int start = Math.max(from, end - longest); start < end; start++) {
+        for (int k = 0; k < keywords.size(); k++) {
+          String kw = keywords.get(k);
+          if (kw.length() == end - start && foldedEquals(kw, text, start)) {
+            out.add(k + "@" + start + "-" + end);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean foldedEquals(String keyword, String text, int start) {
+    for (int i = 0; i < keyword.length(); i++) {
+      if (Character.toLowerCase(keyword.charAt(i))
+          != Character.toLowerCase(text.charAt(start + i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<Integer> naiveRuns(String text, boolean[] runChars, int minRun) {
+    List<Integer> out = new ArrayList<>();
+    int run = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      run = c < 128 && runChars[c] ? run + 1 : 0;
+      if (run == minRun) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 }
