@@ -29,8 +29,10 @@ if [[ ! -f "$agent" || ! -f "$module/target/sample-app.classpath" || "${REBUILD:
   (cd "$root" && ./mvnw -q -o -DskipTests package -pl javaagent -am)
 fi
 work="$(mktemp -d /tmp/tracewarden-javaagent-overhead.XXXXXX)"
-(cd "$root" && ./mvnw -q -o -pl javaagent dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$work/test.classpath" >/dev/null)
+# -am with a phase, so that engine and guard resolve from this checkout rather than from a local
+# repository they were never installed into; javaagent, built last, writes the file last.
+(cd "$root" && ./mvnw -q -o -pl javaagent -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$work/test.classpath" >/dev/null)
 sample_cp="$module/target/test-classes:$(cat "$module/target/sample-app.classpath")"
 servers_cp="$module/target/test-classes:$(cat "$work/test.classpath")"
 
