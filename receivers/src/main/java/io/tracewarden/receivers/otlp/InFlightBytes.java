@@ -21,24 +21,12 @@ final class InFlightBytes {
     this.limit = limit;
   }
 
-  /** Reserves {@code bytes}, or returns false and reserves nothing when they do not fit. */
-  boolean tryAcquire(long bytes) {
-    while (true) {
-      long current = held.get();
-      if (current > 0 && current + bytes > limit) {
-        return false;
-      }
-      if (held.compareAndSet(current, current + bytes)) {
-        return true;
-      }
-    }
-  }
-
   /**
-   * Reserves {@code extra} bytes more for a request that already holds {@code own} (a body that
-   * grew when it was decompressed); it fits when within the budget or when this request is alone.
+   * Reserves {@code extra} bytes more for a request that already holds {@code own} (0 for a new
+   * one; more for a body that grew when it was decompressed). It fits within the budget, or when
+   * this request is alone; otherwise nothing is reserved.
    */
-  boolean tryGrow(long own, long extra) {
+  private boolean tryReserve(long own, long extra) {
     while (true) {
       long current = held.get();
       if (current != own && current + extra > limit) {
@@ -50,7 +38,7 @@ final class InFlightBytes {
     }
   }
 
-  void release(long bytes) {
+  private void release(long bytes) {
     held.addAndGet(-bytes);
   }
 
@@ -69,8 +57,7 @@ final class InFlightBytes {
       if (bytes <= own) {
         return true;
       }
-      long extra = bytes - own;
-      if (own == 0 ? !tryAcquire(extra) : !tryGrow(own, extra)) {
+      if (!tryReserve(own, bytes - own)) {
         return false;
       }
       own = bytes;
