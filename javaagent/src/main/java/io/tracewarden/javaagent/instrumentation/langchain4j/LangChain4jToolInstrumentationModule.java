@@ -61,12 +61,14 @@ public final class LangChain4jToolInstrumentationModule extends InstrumentationM
   // No muzzle plugin under Maven: the classes loaded next to the advice are listed here.
   @Override
   public List<String> getAdditionalHelperClassNames() {
-    return List.of(HELPER, HELPER + "$Call");
+    return List.of(HELPER, HELPER + "$Call",
+        LangChain4jInstrumentationModule.GENAI_PACKAGE + "GenAiAttributes");
   }
 
   @Override
   public boolean isHelperClass(String className) {
-    return className.startsWith(HELPER);
+    return className.startsWith(HELPER)
+        || className.equals(LangChain4jInstrumentationModule.GENAI_PACKAGE + "GenAiAttributes");
   }
 
   static final class ToolExecutorInstrumentation implements TypeInstrumentation {

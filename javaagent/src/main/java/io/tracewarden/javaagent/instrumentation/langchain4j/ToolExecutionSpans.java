@@ -1,5 +1,9 @@
 package io.tracewarden.javaagent.instrumentation.langchain4j;
 
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.CAPTURE_CONTENT;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.ERROR_TYPE;
+import static io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes.OPERATION;
+
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -23,14 +27,12 @@ import java.lang.invoke.MethodType;
  */
 public final class ToolExecutionSpans {
 
-  static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
   static final AttributeKey<String> TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
   static final AttributeKey<String> TOOL_CALL_ID = AttributeKey.stringKey("gen_ai.tool.call.id");
   static final AttributeKey<String> TOOL_TYPE = AttributeKey.stringKey("gen_ai.tool.type");
   static final AttributeKey<String> ARGUMENTS =
       AttributeKey.stringKey("gen_ai.tool.call.arguments");
   static final AttributeKey<String> RESULT = AttributeKey.stringKey("gen_ai.tool.call.result");
-  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   /** LangChain4j reports a failed tool as an error result, without the exception's type. */
   static final String TOOL_ERROR = "_OTHER";
   static final String TOOL_GUARD = "io.tracewarden.javaagent.guard.ToolGuard";
@@ -38,7 +40,6 @@ public final class ToolExecutionSpans {
   /** The request being executed: an executor handing it to another must not start a 2nd span. */
   private static final ContextKey<ToolExecutionRequest> EXECUTING =
       ContextKey.named("tracewarden-langchain4j-tool-execution");
-  private static final boolean CAPTURE_CONTENT = captureContent();
   /**
    * {@code ToolGuard.check}: this class is loaded by the module's own class loader, which resolves
    * only OpenTelemetry's agent classes from the extension, so it cannot link to the guard by
@@ -149,14 +150,6 @@ public final class ToolExecutionSpans {
       v = System.getenv("TRACEWARDEN_GUARD_ENABLED");
     }
     return v != null && Boolean.parseBoolean(v.trim());
-  }
-
-  private static boolean captureContent() {
-    String v = System.getProperty("otel.instrumentation.genai.capture-message-content");
-    if (v == null) {
-      v = System.getenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT");
-    }
-    return v == null || Boolean.parseBoolean(v.trim()); // on by default: masked before export
   }
 
   /** One tool execution in flight. */
