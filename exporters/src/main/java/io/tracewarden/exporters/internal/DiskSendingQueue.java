@@ -12,8 +12,8 @@ import io.tracewarden.core.consumer.Telemetry;
 import io.tracewarden.core.consumer.TelemetryContext;
 import io.tracewarden.core.consumer.TelemetryException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -127,6 +127,7 @@ public final class DiskSendingQueue implements SendingQueue {
   private boolean stopping;
   private boolean released;
   private long droppedRecords;
+  private long unreadableRecords;
 
   private DiskSendingQueue(Path directory, int capacity, long maxBytes, long segmentBytes,
       QueueSettings.Fsync fsync, String name, FileChannel lockChannel, FileLock fileLock,
@@ -257,7 +258,25 @@ public final class DiskSendingQueue implements SendingQueue {
       } finally {
         lock.unlock();
       }
-      Telemetry telemetry = read(segment, entry);
+      Telemetry telemetry;
+      try {
+        telemetry = read(segment, entry);
+      } catch (IOException e) {
+        lock.lock();
+        try {
+          if (released) {
+            return null;
+          }
+          unreadableRecords++;
+        } finally {
+          lock.unlock();
+        }
+        // Never acknowledged: it stays on disk, blocking the deletion of its segment, and is
+        // read again after the next start. Dropping it here would lose a durable record.
+        logger.warn("sending queue {}: cannot read the request at {}:{} ({}); it stays in the "
+            + "queue for the next start", name, entry.segment, entry.offset, e.toString());
+        continue;
+      }
       lock.lock();
       try {
         if (released) {
@@ -267,7 +286,7 @@ public final class DiskSendingQueue implements SendingQueue {
           outstanding.put(telemetry, entry);
           return telemetry;
         }
-        // Unreadable: dropped (and logged by read), so it never blocks what follows.
+        // Corrupt, and already copied aside by read: it must not block what follows.
         droppedRecords++;
         entry.acked = true;
         advanceAck();
@@ -317,11 +336,24 @@ public final class DiskSendingQueue implements SendingQueue {
     }
   }
 
-  /** Records dropped because they failed their checksum or could not be decoded. */
+  /**
+   * Records dropped because they failed their checksum or could not be decoded: cut off a torn
+   * or corrupt segment at open, or copied aside when read.
+   */
   public long droppedRecords() {
     lock.lock();
     try {
       return droppedRecords;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Reads that failed with an I/O error; those records stay in the queue for the next start. */
+  public long unreadableRecords() {
+    lock.lock();
+    try {
+      return unreadableRecords;
     } finally {
       lock.unlock();
     }
@@ -716,7 +748,7 @@ public final class DiskSendingQueue implements SendingQueue {
       segments.pollFirstEntry();
       diskBytes -= first.size;
       try {
-        first.channel.close();
+        first.close();
         Files.deleteIfExists(first.path);
       } catch (IOException e) {
         logger.warn("sending queue {}: cannot delete {}: {}", name, first.path.getFileName(),
@@ -757,32 +789,42 @@ public final class DiskSendingQueue implements SendingQueue {
     return array;
   }
 
-  /** The request stored at {@code entry}, or null (logged) when it cannot be read back. */
-  private Telemetry read(Segment segment, Entry entry) {
+  /**
+   * The request stored at {@code entry}; null when the bytes read fail their checksum or cannot be
+   * decoded, after copying them to a {@code corrupt-<segment>-<offset>.rec} file beside the
+   * segments (post-masking data, like the segments) and logging it.
+   *
+   * @throws IOException when the record could not be read at all (it may read fine later)
+   */
+  private Telemetry read(Segment segment, Entry entry) throws IOException {
     if (segment == null) {
-      logger.warn("sending queue {}: segment {} vanished; dropping a request", name, entry.segment);
-      return null;
+      throw new IOException("segment " + entry.segment + " is not open");
     }
+    byte[] record = new byte[entry.length];
+    segment.read(entry.offset, record);
+    CRC32C crc = new CRC32C();
+    crc.update(record, 0, 4);
+    crc.update(record, RECORD_HEADER_BYTES, entry.length - RECORD_HEADER_BYTES);
+    String problem;
+    if ((int) crc.getValue() != ByteBuffer.wrap(record).getInt(4)) {
+      problem = "checksum mismatch";
+    } else {
+      try {
+        return decode(record);
+      } catch (IOException | RuntimeException e) {
+        problem = e.getClass().getSimpleName();
+      }
+    }
+    Path aside = directory.resolve("corrupt-" + entry.segment + "-" + entry.offset + ".rec");
     try {
-      ByteBuffer buffer = ByteBuffer.allocate(entry.length);
-      if (readFully(segment.channel, buffer, entry.offset) < entry.length) {
-        throw new IOException("short read");
-      }
-      byte[] array = buffer.array();
-      CRC32C crc = new CRC32C();
-      crc.update(array, 0, 4);
-      crc.update(array, RECORD_HEADER_BYTES, entry.length - RECORD_HEADER_BYTES);
-      if ((int) crc.getValue() != buffer.getInt(4)) {
-        throw new IOException("checksum mismatch");
-      }
-      return decode(array);
-    } catch (ClosedChannelException e) {
-      return null; // released meanwhile: stays on disk
-    } catch (IOException | RuntimeException e) {
-      logger.warn("sending queue {}: dropping an unreadable request at {}:{}: {}", name,
-          segment.path.getFileName(), entry.offset, e.getClass().getSimpleName());
-      return null;
+      Files.write(aside, record);
+    } catch (IOException e) {
+      aside = null;
     }
+    logger.warn("sending queue {}: dropping a corrupt request at {}:{} ({}); its bytes are in {}",
+        name, entry.segment, entry.offset, problem, aside == null ? "no file (cannot write)"
+            : aside.getFileName());
+    return null;
   }
 
   static Telemetry decode(byte[] record) throws InvalidProtocolBufferException {
@@ -874,7 +916,7 @@ public final class DiskSendingQueue implements SendingQueue {
     try {
       for (Segment segment : segments.values()) {
         try {
-          segment.channel.close();
+          segment.close();
         } catch (IOException e) {
           // Closing a read/write channel after force: nothing left to lose.
         }
@@ -927,11 +969,35 @@ public final class DiskSendingQueue implements SendingQueue {
     final Path path;
     final FileChannel channel;
     volatile long size;
+    /**
+     * Consumers read through java.io, not {@link #channel}: a thread interrupted during a
+     * {@link FileChannel} operation closes that channel for every thread, the writer included
+     * (an exporter interrupts its consumers at shutdown).
+     */
+    private RandomAccessFile reader;
 
     Segment(long id, Path path, FileChannel channel) {
       this.id = id;
       this.path = path;
       this.channel = channel;
+    }
+
+    synchronized void read(long offset, byte[] into) throws IOException {
+      if (reader == null) {
+        reader = new RandomAccessFile(path.toFile(), "r");
+      }
+      reader.seek(offset);
+      reader.readFully(into);
+    }
+
+    synchronized void close() throws IOException {
+      try {
+        channel.close();
+      } finally {
+        if (reader != null) {
+          reader.close();
+        }
+      }
     }
   }
 
