@@ -3,13 +3,13 @@ package io.tracewarden.exporters.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracewarden.core.consumer.Telemetry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,27 +18,33 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash safety with real processes: {@link QueueCrashChild} is killed with SIGKILL at random
  * points, eight times, on one queue directory; afterwards every record it reported durable was
- * either delivered (taken and printed by its consumer) or is still in the queue.
+ * either delivered (taken and journaled by its consumer) or is still in the queue. A longer hunt:
+ * {@code -Dtracewarden.crash.rounds=16 -Dtracewarden.crash.fsync=NEVER
+ * -Dtracewarden.crash.pauseEvery=2} (faster producers, slower consumer: a queue near full).
  */
 class QueueCrashTest {
 
-  private static final int ROUNDS = 8;
+  private static final int ROUNDS = Integer.getInteger("tracewarden.crash.rounds", 8);
 
-  @TempDir Path dir;
+  @TempDir Path work;
+  private Path dir;
 
   @Test
   void everyDurableRecordSurvivesKillMinus9() throws Exception {
+    dir = work.resolve("queue");
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Set<Integer> durable = new HashSet<>();
     List<Integer> delivered = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
+      snapshot(round);
       List<String> lines = runAndKill(round, round * 10_000_000, 150 + random.nextInt(1000));
       for (String line : lines) {
         if (line.startsWith("A ")) {
@@ -71,8 +77,9 @@ class QueueCrashTest {
         + "%d duplicates, %d lost%n", seed, durable.size(), delivered.size(), drained.size(),
         duplicates, lost.size());
     assertThat(durable).as("records made durable across the rounds").hasSizeGreaterThan(100);
-    assertThat(lost).as("durable records lost (seed %d); the children's warnings:%n%s", seed,
-        childWarnings()).isEmpty();
+    assertThat(lost).as("durable records lost (seed %d); the children's warnings:%n%s%nwhere the "
+        + "lost records were before each round:%n%s", seed, childWarnings(), whereabouts(lost))
+        .isEmpty();
   }
 
   /** What the queue logged at WARN in every round: how a record went missing, if one did. */
@@ -80,8 +87,8 @@ class QueueCrashTest {
     StringBuilder warnings = new StringBuilder();
     for (int round = 0; round < ROUNDS; round++) {
       Path log = childLog(round);
-      if (java.nio.file.Files.exists(log)) {
-        for (String line : java.nio.file.Files.readAllLines(log)) {
+      if (Files.exists(log)) {
+        for (String line : Files.readAllLines(log)) {
           if (line.contains("WARN")) {
             warnings.append("round ").append(round).append(": ").append(line).append('\n');
           }
@@ -92,59 +99,119 @@ class QueueCrashTest {
   }
 
   private Path childLog(int round) {
-    return dir.resolveSibling(dir.getFileName() + "-child-" + round + ".err");
+    return work.resolve("child-" + round + ".err");
+  }
+
+  /** The queue directory as the child of {@code round} found it, for {@link #whereabouts}. */
+  private void snapshot(int round) throws IOException {
+    Path copy = work.resolve("before-" + round);
+    Files.createDirectories(copy);
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.copy(file, copy.resolve(file.getFileName()));
+        }
+      }
+    }
+  }
+
+  /**
+   * For each round, the acknowledged position its child recovered from and where in the segment
+   * files each lost record was: tells which recovery or deletion lost it.
+   */
+  private String whereabouts(Set<Integer> lost) throws IOException {
+    StringBuilder report = new StringBuilder();
+    for (int round = 0; round < ROUNDS; round++) {
+      Path copy = work.resolve("before-" + round);
+      report.append("round ").append(round).append(": ack ").append(ackSlots(copy));
+      List<Path> segments;
+      try (Stream<Path> files = Files.list(copy)) {
+        segments = files.filter(f -> DiskSendingQueue.segmentId(f.getFileName().toString()) != null)
+            .sorted().toList();
+      }
+      report.append(", ").append(segments.size()).append(" segment(s)");
+      for (Path segment : segments) {
+        scanSegment(segment, lost, report);
+      }
+      report.append('\n');
+    }
+    return report.toString();
+  }
+
+  private static String ackSlots(Path copy) throws IOException {
+    Path ack = copy.resolve(DiskSendingQueue.ACK_FILE);
+    if (!Files.exists(ack)) {
+      return "none";
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(ack));
+    StringBuilder slots = new StringBuilder();
+    for (int slot = 0; slot + 32 <= bytes.capacity(); slot += 32) {
+      slots.append("[seq ").append(bytes.getLong(slot)).append(" ").append(bytes.getLong(slot + 8))
+          .append(':').append(bytes.getLong(slot + 16)).append(']');
+    }
+    return slots.toString();
+  }
+
+  /** Appends where {@code lost} records sit in {@code segment}, and where its records stop. */
+  private static void scanSegment(Path segment, Set<Integer> lost, StringBuilder report)
+      throws IOException {
+    ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment));
+    int position = DiskSendingQueue.SEGMENT_HEADER_BYTES;
+    while (position + DiskSendingQueue.RECORD_HEADER_BYTES <= bytes.capacity()) {
+      int length = bytes.getInt(position);
+      int end = position + DiskSendingQueue.RECORD_HEADER_BYTES + length;
+      if (length < 1 || end > bytes.capacity()) {
+        break;
+      }
+      int number;
+      try {
+        number = QueueCrashChild.number(DiskSendingQueue.decode(
+            Arrays.copyOfRange(bytes.array(), position, end)));
+      } catch (IOException | RuntimeException e) {
+        report.append(" | ").append(segment.getFileName()).append(" unreadable at ")
+            .append(position);
+        return;
+      }
+      if (lost.contains(number)) {
+        report.append(" | ").append(number).append(" in ").append(segment.getFileName())
+            .append(" at ").append(position);
+      }
+      position = end;
+    }
+    if (position != bytes.capacity()) {
+      report.append(" | ").append(segment.getFileName()).append(" records end at ")
+          .append(position).append(" of ").append(bytes.capacity());
+    }
   }
 
   /** Runs the child from {@code first}, kills it {@code millis} after it is ready; its lines. */
   private List<String> runAndKill(int round, int first, long millis) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Xmx256m", "-cp",
-        System.getProperty("java.class.path"), QueueCrashChild.class.getName(), dir.toString(),
-        Integer.toString(first))
+    Path journal = work.resolve("journal-" + round);
+    Process process = new ProcessBuilder(java, "-Xmx256m",
+        "-Dfsync=" + System.getProperty("tracewarden.crash.fsync", "BATCH"),
+        "-DpauseEvery=" + Integer.getInteger("tracewarden.crash.pauseEvery", 8),
+        "-cp", System.getProperty("java.class.path"), QueueCrashChild.class.getName(),
+        dir.toString(), Integer.toString(first), journal.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(childLog(round).toFile())
         .start();
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Object ready = new Object();
-    Thread reader = new Thread(() -> copy(process.getInputStream(), output, ready));
-    reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    synchronized (ready) {
-      while (!contains(output, "READY\n")) {
-        long left = deadline - System.nanoTime();
-        assertThat(left).as("child ready within 20 s").isPositive();
-        assertThat(process.isAlive()).as("child running").isTrue();
-        ready.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Files.exists(journal) || !Files.readString(journal).contains("READY\n")) {
+        assertThat(System.nanoTime() - deadline).as("child ready within 20 s").isNegative();
+        assertThat(process.isAlive()).as("child running; its log: %s", childLog(round)).isTrue();
+        Thread.sleep(5);
       }
+      Thread.sleep(millis);
+    } finally {
+      process.destroyForcibly(); // SIGKILL
     }
-    Thread.sleep(millis);
-    process.destroyForcibly(); // SIGKILL
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    reader.join(20_000);
-    String text;
-    synchronized (ready) {
-      text = output.toString(StandardCharsets.UTF_8);
-    }
+    String text = Files.readString(journal);
     // The last line may be cut by the kill: only complete lines count.
     int end = text.lastIndexOf('\n');
     return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
   }
 
-  private static boolean contains(ByteArrayOutputStream output, String text) {
-    return output.toString(StandardCharsets.UTF_8).contains(text);
-  }
-
-  private static void copy(InputStream in, ByteArrayOutputStream out, Object lock) {
-    byte[] buffer = new byte[8192];
-    try {
-      int read;
-      while ((read = in.read(buffer)) >= 0) {
-        synchronized (lock) {
-          out.write(buffer, 0, read);
-          lock.notifyAll();
-        }
-      }
-    } catch (IOException e) {
-      // The child died: what was read so far is all there is.
-    }
-  }
 }
