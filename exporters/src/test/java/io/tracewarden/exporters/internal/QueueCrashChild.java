@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * record it takes ("delivers") before acknowledging it. Runs until killed.
  *
  * <p>The journal is a file, one write per line: what a write put in the page cache survives
- * SIGKILL. Standard output through a pipe did not: the parent missed up to 280 lines of a killed
- * child (JDK 17), which looked like records lost by the queue.
+ * SIGKILL. Standard output through a pipe is not reliable here: on JDK 17 a read of a killed
+ * child's stdout can fail with "Stream closed" while the JDK drains the pipe at process exit, so
+ * the parent missed the last lines (up to 280), and the records they delivered looked lost.
  *
  * <p>Arguments: queue directory, first number, journal file. System properties {@code fsync}
  * (default {@code BATCH}) and {@code pauseEvery} (the consumer sleeps 1 ms after that many
