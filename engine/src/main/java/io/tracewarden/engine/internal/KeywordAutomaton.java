@@ -261,6 +261,16 @@ public final class KeywordAutomaton {
     scan(text, 0, text.length(), listener, runChars.info, minRun, runs);
   }
 
+  /** Whether some char of {@code text[from, to)} occurs in a keyword (case-insensitively). */
+  public boolean inAnyKeyword(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (charClass[text.charAt(i)] != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Length of the longest keyword. */
   public int maxKeywordLength() {
     return maxKeywordLength;
