@@ -33,11 +33,6 @@ public final class KeywordAutomaton {
   }
 
   private final int[] asciiClass = new int[128];
-  /**
-   * Class of every char (folded), for the scan loops: no branch and no call for chars past
-   * Latin-1. 128 KiB, of which text in one script touches a few cache lines.
-   */
-  private final short[] charClass = new short[65536];
   private final Map<Character, Integer> otherClass;
   private final int classes;
   private final int[] delta; // state * classes + class -> state
@@ -141,9 +136,6 @@ public final class KeywordAutomaton {
       List<Integer> o = out.get(s);
       outputs[s] = o.isEmpty() ? null : o.stream().distinct().mapToInt(Integer::intValue).toArray();
     }
-    for (int c = 0; c < charClass.length; c++) {
-      charClass[c] = (short) (c < 128 ? asciiClass[c] : otherClassOf((char) c));
-    }
     // Renumber: the root stays 0, states without outputs first, then those with outputs.
     int[] order = new int[states];
     int next = 0;
@@ -167,7 +159,6 @@ public final class KeywordAutomaton {
         rows[order[s] * classes + cls] = order[delta[s * classes + cls]] * classes;
       }
     }
-    noRuns = new RunChars(new boolean[128]);
   }
 
   /** Number of keywords. */
@@ -222,9 +213,11 @@ public final class KeywordAutomaton {
 
   /**
    * A set of ASCII chars whose runs {@link #scan(String, HitListener, RunChars, int,
-   * RunListener)} reports, merged into this automaton's Latin-1 class table: the sign bit marks
+   * RunListener)} reports, merged into a class table of every char (folded): the sign bit marks
    * run chars, so that {@code (run + 1) & (info >> 31)} counts a run without a branch (a short
-   * is sign-extended when loaded).
+   * is sign-extended when loaded). The table has all 65,536 chars (128 KiB, of which text in one
+   * script touches a few cache lines): the loop then has no branch and no call for chars past
+   * Latin-1; with a bounds test in it, the JIT compiled the two-chain loop ~30 % slower.
    */
   public final class RunChars {
     private final boolean[] source;
@@ -233,13 +226,15 @@ public final class KeywordAutomaton {
     private RunChars(boolean[] ascii) {
       source = ascii;
       for (int c = 0; c < info.length; c++) {
-        info[c] = (short) (charClass[c] | (c < 128 && ascii[c] ? Short.MIN_VALUE : 0));
+        int k = c < 128 ? asciiClass[c] : otherClassOf((char) c);
+        info[c] = (short) (k | (c < 128 && ascii[c] ? Short.MIN_VALUE : 0));
       }
     }
   }
 
   private volatile RunChars lastRunChars;
-  private final RunChars noRuns;
+  /** Built on the first scan: an automaton only asked {@link #occursIn} does not need it. */
+  private volatile RunChars noRuns;
 
   /** {@code ascii} (128 entries) prepared for this automaton; the last one is cached. */
   public RunChars runChars(boolean[] ascii) {
@@ -264,7 +259,24 @@ public final class KeywordAutomaton {
   /** Whether some char of {@code text[from, to)} occurs in a keyword (case-insensitively). */
   public boolean inAnyKeyword(String text, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (charClass[text.charAt(i)] != 0) {
+      char c = text.charAt(i);
+      if ((c < 128 ? asciiClass[c] : otherClassOf(c)) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether some keyword occurs in {@code text}: stops at the first hit. */
+  public boolean occursIn(String text) {
+    final int[] ascii = asciiClass;
+    final int[] d = rows;
+    final int out = firstOutputRow;
+    int row = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      row = d[row + (c < 128 ? ascii[c] : otherClassOf(c))];
+      if (row >= out) {
         return true;
       }
     }
@@ -281,7 +293,12 @@ public final class KeywordAutomaton {
    * HitListener)} would if that were the whole text (offsets are {@code text}'s).
    */
   public void scan(String text, int from, int to, HitListener listener) {
-    scan(text, from, to, listener, noRuns.info, -1, null);
+    RunChars none = noRuns;
+    if (none == null) {
+      none = new RunChars(new boolean[128]);
+      noRuns = none;
+    }
+    scan(text, from, to, listener, none.info, -1, null);
   }
 
   private void scan(String text, int from, int to, HitListener listener, short[] info,
