@@ -49,6 +49,10 @@ public final class WordSet {
     return asciiWords.occursIn(text);
   }
 
+  static char lowerAscii(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+
   static boolean isAscii(String s) {
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) >= 128) {
