@@ -94,6 +94,8 @@ class KeywordAutomatonTest {
       a.scan(text, (k, s, e) -> fromString.add(k + "@" + s + "-" + e));
       assertThat(fromString).as("%s in %s", keywords, text).isEqualTo(expected);
 
+      assertThat(a.occursIn(text)).isEqualTo(!expected.isEmpty());
+
       List<String> fromSequence = new ArrayList<>();
       a.scan(new StringBuilder(text), (k, s, e) -> fromSequence.add(k + "@" + s + "-" + e));
       assertThat(fromSequence).isEqualTo(expected);
