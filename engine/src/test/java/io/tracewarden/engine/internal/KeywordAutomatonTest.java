@@ -110,6 +110,18 @@ class KeywordAutomatonTest {
 
       int from = text.isEmpty() ? 0 : random.nextInt(text.length());
       int to = from + random.nextInt(text.length() - from + 1);
+      java.util.Set<Character> keywordChars = new java.util.HashSet<>();
+      for (String kw : keywords) {
+        for (char c : kw.toCharArray()) {
+          keywordChars.add(Character.toLowerCase(c));
+        }
+      }
+      boolean anyInRange = false;
+      for (int i = from; i < to; i++) {
+        anyInRange |= keywordChars.contains(Character.toLowerCase(text.charAt(i)));
+      }
+      assertThat(a.inAnyKeyword(text, from, to)).isEqualTo(anyInRange);
+
       List<String> inRange = new ArrayList<>();
       a.scan(text, from, to, (k, s, e) -> inRange.add(k + "@" + s + "-" + e));
       assertThat(inRange).isEqualTo(naiveHits(keywords, text, from, to));
