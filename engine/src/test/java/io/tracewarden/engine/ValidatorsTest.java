@@ -101,4 +101,53 @@ class ValidatorsTest {
   void realLookingValuesAreNotPlaceholders(String value) {
     assertThat(Placeholders.isPlaceholder(value)).isFalse();
   }
+
+  /** The ASCII path (one automaton pass, no lower-cased copy) against the definition. */
+  @Test
+  void placeholdersAsLowerCasingDefinesThem() {
+    String alphabet = "exampleEXAMPLEchangeCHANGE_-meyourYOURkeyKEY$<>[]{}*.(%=aA0x\u2022\u0130";
+    java.util.Random random = new java.util.Random(11);
+    for (int round = 0; round < 50_000; round++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0, n = 1 + random.nextInt(random.nextBoolean() ? 8 : 40); i < n; i++) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String value = sb.toString();
+      assertThat(Placeholders.isPlaceholder(value)).as(value)
+          .isEqualTo(placeholderByDefinition(value));
+    }
+  }
+
+  /** {@code Placeholders} as written before its ASCII path: on a lower-cased copy. */
+  private static boolean placeholderByDefinition(String secret) {
+    String s = secret.toLowerCase(java.util.Locale.ROOT);
+    for (String w : new String[] {"example", "changeme", "change_me", "change-me", "placeholder",
+        "your-", "your_", "yourapi", "yourkey", "yoursecret", "yourtoken", "yourpassword",
+        "redacted", "os.environ", "process.env", "getenv(", "env[", "env(", "${", "{{", "%(",
+        "<%=", "dummy", "replace_me", "replaceme", "insert_", "insert-", "xxxxx", "*****",
+        "....", "\u2022\u2022\u2022", "sample_key", "fake_key", "foobar", "secrets."}) {
+      if (s.contains(w)) {
+        return true;
+      }
+    }
+    char first = s.charAt(0);
+    char last = s.charAt(secret.length() - 1);
+    if ((first == '<' && last == '>') || (first == '[' && last == ']')
+        || (first == '{' && last == '}') || s.startsWith("$") || s.startsWith("***")) {
+      return true;
+    }
+    int n = s.length();
+    if (n < 6) {
+      return s.chars().distinct().count() == 1;
+    }
+    int[] counts = new int[128];
+    int max = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 128) {
+        max = Math.max(max, ++counts[c]);
+      }
+    }
+    return max * 10 >= n * 6;
+  }
 }

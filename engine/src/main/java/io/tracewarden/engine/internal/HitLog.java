@@ -53,7 +53,7 @@ public final class HitLog implements KeywordAutomaton.HitListener {
   /**
    * All hits in escape-decoded view {@code child}, given the hits of its parent: a hit between
    * two escapes is the parent's, shifted; only hits touching an escape need a scan (of the text
-   * around it, one keyword length either side).
+   * around it, one keyword length either side), and only if a keyword holds one of its chars.
    */
   public static HitLog ofChild(KeywordAutomaton automaton, HitLog parent, TextView child) {
     String t = child.text();
@@ -85,6 +85,10 @@ public final class HitLog implements KeywordAutomaton.HitListener {
     int reach = automaton.maxKeywordLength() - 1;
     int k = 0;
     while (k < escapes) {
+      if (!automaton.inAnyKeyword(t, child.escapeStart(k), child.escapeEnd(k))) {
+        k++; // e.g. a newline: no hit can touch it
+        continue;
+      }
       int from = Math.max(0, child.escapeStart(k) - reach);
       int to = Math.min(n, child.escapeEnd(k) + reach);
       for (k++; k < escapes && child.escapeStart(k) - reach <= to; k++) {

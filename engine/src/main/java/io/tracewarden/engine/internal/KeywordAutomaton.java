@@ -17,7 +17,15 @@ import java.util.Map;
  */
 public final class KeywordAutomaton {
 
-  /** Receives keyword hits during {@link #scan}. */
+  private static final int CHUNK = 8192;
+  /** Chunks shorter than this are scanned by one chain (see {@link #scanChunk}). */
+  private static final int TWO_CHAINS_MIN = 512;
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * Receives keyword hits during {@link #scan}; it must not start another scan on the same
+   * thread (the scan loops share one buffer per thread).
+   */
   @FunctionalInterface
   public interface HitListener {
     /** Keyword {@code keyword} occurs at {@code [start, end)} of the scanned text. */
@@ -25,8 +33,6 @@ public final class KeywordAutomaton {
   }
 
   private final int[] asciiClass = new int[128];
-  /** Class of every Latin-1 char (folded), for the scan loop. */
-  private final int[] latin1Class = new int[256];
   private final Map<Character, Integer> otherClass;
   private final int classes;
   private final int[] delta; // state * classes + class -> state
@@ -130,9 +136,6 @@ public final class KeywordAutomaton {
       List<Integer> o = out.get(s);
       outputs[s] = o.isEmpty() ? null : o.stream().distinct().mapToInt(Integer::intValue).toArray();
     }
-    for (int c = 0; c < 256; c++) {
-      latin1Class[c] = c < 128 ? asciiClass[c] : otherClassOf((char) c);
-    }
     // Renumber: the root stays 0, states without outputs first, then those with outputs.
     int[] order = new int[states];
     int next = 0;
@@ -210,22 +213,28 @@ public final class KeywordAutomaton {
 
   /**
    * A set of ASCII chars whose runs {@link #scan(String, HitListener, RunChars, int,
-   * RunListener)} reports, merged into this automaton's Latin-1 class table: the sign bit marks
-   * run chars, so that {@code (run + 1) & (info >> 31)} counts a run without a branch.
+   * RunListener)} reports, merged into a class table of every char (folded): the sign bit marks
+   * run chars, so that {@code (run + 1) & (info >> 31)} counts a run without a branch (a short
+   * is sign-extended when loaded). The table has all 65,536 chars (128 KiB, of which text in one
+   * script touches a few cache lines): the loop then has no branch and no call for chars past
+   * Latin-1; with a bounds test in it, the JIT compiled the two-chain loop ~30 % slower.
    */
   public final class RunChars {
     private final boolean[] source;
-    private final int[] info = new int[256];
+    private final short[] info = new short[65536];
 
     private RunChars(boolean[] ascii) {
       source = ascii;
-      for (int c = 0; c < 256; c++) {
-        info[c] = latin1Class[c] | (c < 128 && ascii[c] ? Integer.MIN_VALUE : 0);
+      for (int c = 0; c < info.length; c++) {
+        int k = c < 128 ? asciiClass[c] : otherClassOf((char) c);
+        info[c] = (short) (k | (c < 128 && ascii[c] ? Short.MIN_VALUE : 0));
       }
     }
   }
 
   private volatile RunChars lastRunChars;
+  /** Built on the first scan: an automaton only asked {@link #occursIn} does not need it. */
+  private volatile RunChars noRuns;
 
   /** {@code ascii} (128 entries) prepared for this automaton; the last one is cached. */
   public RunChars runChars(boolean[] ascii) {
@@ -244,35 +253,34 @@ public final class KeywordAutomaton {
    */
   public void scan(String text, HitListener listener, RunChars runChars, int minRun,
       RunListener runs) {
-    final int[] info = runChars.info;
+    scan(text, 0, text.length(), listener, runChars.info, minRun, runs);
+  }
+
+  /** Whether some char of {@code text[from, to)} occurs in a keyword (case-insensitively). */
+  public boolean inAnyKeyword(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if ((c < 128 ? asciiClass[c] : otherClassOf(c)) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether some keyword occurs in {@code text}: stops at the first hit. */
+  public boolean occursIn(String text) {
+    final int[] ascii = asciiClass;
     final int[] d = rows;
     final int out = firstOutputRow;
     int row = 0;
-    int run = 0;
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      // The inner loop holds no call: compiled the same whether or not hits were ever seen.
-      for (; i < n; i++) {
-        char c = text.charAt(i);
-        int k = c < 256 ? info[c] : otherClassOf(c);
-        row = d[row + (k & Integer.MAX_VALUE)];
-        run = (run + 1) & (k >> 31);
-        if (run == minRun || row >= out) {
-          break;
-        }
-      }
-      if (i == n) {
-        return;
-      }
-      if (run == minRun) {
-        runs.onRun(i);
-      }
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      row = d[row + (c < 128 ? ascii[c] : otherClassOf(c))];
       if (row >= out) {
-        report(row, i, listener);
+        return true;
       }
-      i++;
     }
+    return false;
   }
 
   /** Length of the longest keyword. */
@@ -285,26 +293,148 @@ public final class KeywordAutomaton {
    * HitListener)} would if that were the whole text (offsets are {@code text}'s).
    */
   public void scan(String text, int from, int to, HitListener listener) {
-    final int[] latin1 = latin1Class;
-    final int[] d = rows;
-    final int out = firstOutputRow;
-    int row = 0;
-    int i = from;
-    while (i < to) {
-      // The inner loop holds no call: compiled the same whether or not hits were ever seen.
-      for (; i < to; i++) {
-        char c = text.charAt(i);
-        row = d[row + (c < 256 ? latin1[c] : otherClassOf(c))];
+    RunChars none = noRuns;
+    if (none == null) {
+      none = new RunChars(new boolean[128]);
+      noRuns = none;
+    }
+    scan(text, from, to, listener, none.info, -1, null);
+  }
+
+  private void scan(String text, int from, int to, HitListener listener, short[] info,
+      int minRun, RunListener runs) {
+    Scratch scratch = SCRATCH.get();
+    char[] chunk = scratch.chunk;
+    int[] events = scratch.events;
+    int[] state = scratch.state;
+    state[0] = 0;
+    state[1] = 0;
+    for (int base = from; base < to; base += chunk.length) {
+      int len = Math.min(chunk.length, to - base);
+      text.getChars(base, base + len, chunk, 0);
+      int count = scanChunk(chunk, len, info, rows, firstOutputRow, minRun,
+          maxKeywordLength - 1, state, events);
+      for (int e = 0; e < count; e += 2) {
+        if (events[e + 1] < 0) {
+          runs.onRun(base + events[e]);
+        } else {
+          report(events[e + 1], base + events[e], listener);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs the automaton over {@code chunk[0, len)} from {@code state} (row, run length) and
+   * records its events in order: position, then the row of a hit or -1 for a run. Returns the
+   * number of ints recorded.
+   *
+   * <p>The loop is bound by the latency of the dependent table loads ({@code row = d[row +
+   * class]}), so a long chunk is scanned by two independent chains, {@code [0, mid)} and {@code
+   * [mid - overlap, len)}, whose loads overlap. The second starts at the root, so only its hits
+   * ending past {@code mid} are complete: it records nothing before {@code mid}, and its events
+   * go after the first chain's. Kept apart from the reporting (and static): with the callers'
+   * values live around it, the JIT spilled the loop's registers.
+   */
+  private static int scanChunk(char[] chunk, int len, short[] info, int[] d, int out,
+      int minRun, int overlap, int[] state, int[] events) {
+    int row = state[0];
+    int run = state[1];
+    int count = 0;
+    int j = 0;
+    if (len >= TWO_CHAINS_MIN && len >= 4 * overlap) {
+      int mid = (len + overlap) >>> 1;
+      int offset = mid - overlap;
+      int rowB = 0;
+      int runB = runBefore(chunk, offset, info, minRun, run);
+      int firstB = 4 * mid; // past the most the first chain can record
+      int countB = firstB;
+      int i = 0;
+      while (i < mid) {
+        // The inner loop holds no call: compiled the same whether or not hits were ever seen.
+        for (; i < mid; i++) {
+          int ka = info[chunk[i]];
+          int kb = info[chunk[i + offset]];
+          row = d[row + (ka & Short.MAX_VALUE)];
+          rowB = d[rowB + (kb & Short.MAX_VALUE)];
+          run = (run + 1) & (ka >> 31);
+          runB = (runB + 1) & (kb >> 31);
+          if (run == minRun || row >= out || runB == minRun || rowB >= out) {
+            break;
+          }
+        }
+        if (i == mid) {
+          break;
+        }
+        if (run == minRun) {
+          events[count++] = i;
+          events[count++] = -1;
+        }
         if (row >= out) {
+          events[count++] = i;
+          events[count++] = row;
+        }
+        int q = i + offset;
+        if (q >= mid) {
+          if (runB == minRun) {
+            events[countB++] = q;
+            events[countB++] = -1;
+          }
+          if (rowB >= out) {
+            events[countB++] = q;
+            events[countB++] = rowB;
+          }
+        }
+        i++;
+      }
+      System.arraycopy(events, firstB, events, count, countB - firstB);
+      count += countB - firstB;
+      row = rowB;
+      run = runB;
+      j = mid + offset;
+    }
+    while (j < len) {
+      for (; j < len; j++) {
+        int k = info[chunk[j]];
+        row = d[row + (k & Short.MAX_VALUE)];
+        run = (run + 1) & (k >> 31);
+        if (run == minRun || row >= out) {
           break;
         }
       }
-      if (i == to) {
-        return;
+      if (j == len) {
+        break;
       }
-      report(row, i, listener);
-      i++;
+      if (run == minRun) {
+        events[count++] = j;
+        events[count++] = -1;
+      }
+      if (row >= out) {
+        events[count++] = j;
+        events[count++] = row;
+      }
+      j++;
     }
+    state[0] = row;
+    state[1] = run;
+    return count;
+  }
+
+  /**
+   * The run length at {@code chunk[end]}, capped past {@code minRun}; {@code runAtStart}: the
+   * run length before {@code chunk[0]}.
+   */
+  private static int runBefore(char[] chunk, int end, short[] info, int minRun, int runAtStart) {
+    int run = 0;
+    int i = end - 1;
+    while (i >= 0 && run <= minRun) {
+      if (info[chunk[i]] >= 0) {
+        return run;
+      }
+      run++;
+      i--;
+    }
+    return i < 0 ? Math.min(run + runAtStart, minRun + 1) : run;
   }
 
   private void report(int row, int i, HitListener listener) {
@@ -333,5 +463,17 @@ public final class KeywordAutomaton {
     int[] row = new int[classes];
     Arrays.fill(row, -1);
     return row;
+  }
+
+  /**
+   * The scan loops read a copy of the text, a chunk at a time: {@code String.getChars} copies
+   * (or inflates Latin-1) with vector instructions, and the loop then indexes a plain array,
+   * without {@code charAt}'s coder test and bounds check per char. Per thread, reused.
+   */
+  private static final class Scratch {
+    final char[] chunk = new char[CHUNK];
+    /** At most a run and a hit per char, two ints each. */
+    final int[] events = new int[4 * CHUNK];
+    final int[] state = new int[2];
   }
 }

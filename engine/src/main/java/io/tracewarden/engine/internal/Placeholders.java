@@ -1,5 +1,6 @@
 package io.tracewarden.engine.internal;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,6 +19,9 @@ public final class Placeholders {
     "secrets."
   };
 
+  /** The same words, for ASCII values: one automaton pass instead of 35 searches. */
+  private static final WordSet WORD_SET = new WordSet(List.of(WORDS));
+
   private Placeholders() {}
 
   /** True when {@code secret} looks like a placeholder rather than a real secret. */
@@ -26,22 +30,36 @@ public final class Placeholders {
     if (n == 0) {
       return true;
     }
-    String s = secret.toLowerCase(Locale.ROOT);
+    if (!WordSet.isAscii(secret)) {
+      return isPlaceholderLowerCased(secret.toLowerCase(Locale.ROOT), n);
+    }
+    // ASCII: lower-casing changes no length and none of the chars compared below but the
+    // letters, which dominatedByOneChar folds itself.
+    return WORD_SET.foundIn(secret) || framed(secret, n) || dominatedByOneChar(secret);
+  }
+
+  /** {@code n}: the length before lower-casing (which may make it longer). */
+  private static boolean isPlaceholderLowerCased(String s, int n) {
     for (String w : WORDS) {
       if (s.contains(w)) {
         return true;
       }
     }
-    char first = s.charAt(0);
-    char last = s.charAt(n - 1);
-    if ((first == '<' && last == '>') || (first == '[' && last == ']')
-        || (first == '{' && last == '}') || s.startsWith("$") || s.startsWith("***")) {
-      return true;
-    }
-    return dominatedByOneChar(s);
+    return framed(s, n) || dominatedByOneChar(s);
   }
 
-  /** One char makes up 60% or more of a value of 6+ chars ({@code aaaaaa}, {@code 00000000}). */
+  /** {@code <...>}, {@code [...]}, {@code {...}}, {@code $...} or {@code ***...}. */
+  private static boolean framed(String s, int n) {
+    char first = s.charAt(0);
+    char last = s.charAt(n - 1);
+    return (first == '<' && last == '>') || (first == '[' && last == ']')
+        || (first == '{' && last == '}') || first == '$' || s.startsWith("***");
+  }
+
+  /**
+   * One char makes up 60% or more of a value of 6+ chars ({@code aaaaaa}, {@code 00000000}),
+   * ASCII letters counted case-insensitively.
+   */
   private static boolean dominatedByOneChar(String s) {
     int n = s.length();
     if (n < 6) {
@@ -50,7 +68,7 @@ public final class Placeholders {
     int[] counts = new int[128];
     int max = 0;
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+      char c = WordSet.lowerAscii(s.charAt(i));
       if (c < 128) {
         max = Math.max(max, ++counts[c]);
       }
@@ -59,8 +77,9 @@ public final class Placeholders {
   }
 
   private static boolean allSame(String s) {
+    char first = WordSet.lowerAscii(s.charAt(0));
     for (int i = 1; i < s.length(); i++) {
-      if (s.charAt(i) != s.charAt(0)) {
+      if (WordSet.lowerAscii(s.charAt(i)) != first) {
         return false;
       }
     }

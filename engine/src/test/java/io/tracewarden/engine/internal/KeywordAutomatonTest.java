@@ -73,20 +73,28 @@ class KeywordAutomatonTest {
     for (char c : "abcdeKk0123456789xyzXYZ+/".toCharArray()) {
       runChars[c] = true;
     }
-    for (int round = 0; round < 300; round++) {
+    for (int round = 0; round < 400; round++) {
       List<String> keywords = new ArrayList<>();
       int count = 1 + random.nextInt(12);
+      // Long keywords (rounds 300+) move the second chain's start in a chunk (see scanChunk).
+      int maxLength = round < 300 ? 6 : 200;
       for (int k = 0; k < count; k++) {
-        keywords.add(randomText(random, alphabet, 1 + random.nextInt(6)));
+        keywords.add(randomText(random, alphabet, 1 + random.nextInt(maxLength)));
       }
       KeywordAutomaton a = new KeywordAutomaton(keywords);
-      String text = randomText(random, alphabet, random.nextInt(round < 250 ? 200 : 20_000));
+      // Long texts cross the chunk size (8 KiB) and are scanned by two chains per chunk; the
+      // keywords planted in them (upper-cased at random) make hits at every chain boundary.
+      String text = round < 250
+          ? randomText(random, alphabet, random.nextInt(200))
+          : textWithKeywords(random, alphabet, keywords, random.nextInt(20_000));
       int minRun = 1 + random.nextInt(30);
       List<String> expected = naiveHits(keywords, text, 0, text.length());
 
       List<String> fromString = new ArrayList<>();
       a.scan(text, (k, s, e) -> fromString.add(k + "@" + s + "-" + e));
       assertThat(fromString).as("%s in %s", keywords, text).isEqualTo(expected);
+
+      assertThat(a.occursIn(text)).isEqualTo(!expected.isEmpty());
 
       List<String> fromSequence = new ArrayList<>();
       a.scan(new StringBuilder(text), (k, s, e) -> fromSequence.add(k + "@" + s + "-" + e));
@@ -102,6 +110,18 @@ class KeywordAutomatonTest {
 
       int from = text.isEmpty() ? 0 : random.nextInt(text.length());
       int to = from + random.nextInt(text.length() - from + 1);
+      java.util.Set<Character> keywordChars = new java.util.HashSet<>();
+      for (String kw : keywords) {
+        for (char c : kw.toCharArray()) {
+          keywordChars.add(Character.toLowerCase(c));
+        }
+      }
+      boolean anyInRange = false;
+      for (int i = from; i < to; i++) {
+        anyInRange |= keywordChars.contains(Character.toLowerCase(text.charAt(i)));
+      }
+      assertThat(a.inAnyKeyword(text, from, to)).isEqualTo(anyInRange);
+
       List<String> inRange = new ArrayList<>();
       a.scan(text, from, to, (k, s, e) -> inRange.add(k + "@" + s + "-" + e));
       assertThat(inRange).isEqualTo(naiveHits(keywords, text, from, to));
@@ -114,6 +134,20 @@ class KeywordAutomatonTest {
       sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
     }
     return sb.toString();
+  }
+
+  private static String textWithKeywords(Random random, String alphabet, List<String> keywords,
+      int length) {
+    StringBuilder sb = new StringBuilder(length);
+    while (sb.length() < length) {
+      if (random.nextInt(20) == 0) {
+        String kw = keywords.get(random.nextInt(keywords.size()));
+        sb.append(random.nextBoolean() ? kw : kw.toUpperCase(java.util.Locale.ROOT));
+      } else {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+    }
+    return sb.substring(0, length);
   }
 
   /** Hits inside {@code [from, to)} by end, then by start, then by keyword id. */

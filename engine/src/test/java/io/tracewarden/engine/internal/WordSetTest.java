@@ -27,6 +27,25 @@ class WordSetTest {
     }
   }
 
+  /** Words that share prefixes and suffixes, in longer texts, as the built-in stopwords do. */
+  @Test
+  void findsOverlappingWordsInLongerTexts() {
+    List<String> words = List.of("checksum", "checksum/", "sha1", "sha256", "hash:", "_hash",
+        ".hash", "ash", "sum/", "your_", "your-", "xxxx", "<");
+    WordSet set = new WordSet(words);
+    String alphabet = "checksumCHECKSUM/sha1256:_.yourXX-< \n\"";
+    Random random = new Random(4);
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0, n = random.nextInt(120); i < n; i++) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String text = sb.toString();
+      String lower = text.toLowerCase(Locale.ROOT);
+      assertThat(set.foundIn(text)).as(text).isEqualTo(words.stream().anyMatch(lower::contains));
+    }
+  }
+
   @Test
   void anEmptyWordIsInEveryText() {
     assertThat(new WordSet(List.of("")).foundIn("")).isTrue();
