@@ -15,6 +15,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
+import io.tracewarden.javaagent.instrumentation.genai.ChatCall;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -56,11 +57,11 @@ public final class AnthropicInstrumentationModule extends InstrumentationModule 
   @Override
   public List<String> getAdditionalHelperClassNames() {
     return List.of(
+        GENAI_PACKAGE + "ChatCall",
         GENAI_PACKAGE + "GenAiAttributes",
         GENAI_PACKAGE + "GenAiJson",
         PACKAGE + "AnthropicMessages",
         PACKAGE + "AnthropicSpans",
-        PACKAGE + "AnthropicSpans$Call",
         PACKAGE + "TracingStreamResponse");
   }
 
@@ -143,12 +144,12 @@ public final class AnthropicInstrumentationModule extends InstrumentationModule 
     private CreateAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static AnthropicSpans.Call onEnter(@Advice.Argument(0) MessageCreateParams params) {
+    public static ChatCall onEnter(@Advice.Argument(0) MessageCreateParams params) {
       return AnthropicSpans.start(params);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter AnthropicSpans.Call call,
+    public static void onExit(@Advice.Enter ChatCall call,
         @Advice.Return Message message, @Advice.Thrown Throwable error) {
       AnthropicSpans.end(call, message, error);
     }
@@ -161,12 +162,12 @@ public final class AnthropicInstrumentationModule extends InstrumentationModule 
     private CreateStreamingAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static AnthropicSpans.Call onEnter(@Advice.Argument(0) MessageCreateParams params) {
+    public static ChatCall onEnter(@Advice.Argument(0) MessageCreateParams params) {
       return AnthropicSpans.start(params);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter AnthropicSpans.Call call,
+    public static void onExit(@Advice.Enter ChatCall call,
         @Advice.Return(readOnly = false) StreamResponse<RawMessageStreamEvent> response,
         @Advice.Thrown Throwable error) {
       response = AnthropicSpans.endStreaming(call, response, error);

@@ -17,8 +17,8 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.javaagent.bootstrap.CallDepth;
+import io.tracewarden.javaagent.instrumentation.genai.ChatCall;
 import io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +38,16 @@ public final class AnthropicSpans {
 
   private AnthropicSpans() {}
 
-  public static Call start(MessageCreateParams params) {
+  public static ChatCall start(MessageCreateParams params) {
     // Keyed on the params type, shared by every entry point: whatever calls what inside the SDK
     // (a default method, a structured-output variant, a retry), the outermost call owns the span.
     CallDepth depth = CallDepth.forClass(MessageCreateParams.class);
     if (depth.getAndIncrement() > 0 || params == null) {
-      return new Call(depth, null, null);
+      return new ChatCall(depth, null, null);
     }
     try {
       Span span = startSpan(params);
-      return new Call(depth, span, span.makeCurrent());
+      return new ChatCall(depth, span, span.makeCurrent());
     } catch (Throwable t) {
       depth.decrementAndGet(); // the exit advice gets no call: leave the depth as it was
       throw t;
@@ -102,7 +102,7 @@ public final class AnthropicSpans {
     }
   }
 
-  public static void end(Call call, Message message, Throwable error) {
+  public static void end(ChatCall call, Message message, Throwable error) {
     if (exit(call)) {
       finish(call.span, message, error);
     }
@@ -112,7 +112,7 @@ public final class AnthropicSpans {
    * {@code createStreaming} returned: the span ends when the stream has delivered
    * {@code message_stop} or is closed, whichever comes first.
    */
-  public static StreamResponse<RawMessageStreamEvent> endStreaming(Call call,
+  public static StreamResponse<RawMessageStreamEvent> endStreaming(ChatCall call,
       StreamResponse<RawMessageStreamEvent> response, Throwable error) {
     if (!exit(call)) {
       return response;
@@ -124,7 +124,7 @@ public final class AnthropicSpans {
     return new TracingStreamResponse(response, call.span);
   }
 
-  private static boolean exit(Call call) {
+  private static boolean exit(ChatCall call) {
     if (call == null) {
       return false;
     }
@@ -194,19 +194,6 @@ public final class AnthropicSpans {
         return "content_filter";
       default:
         return reason;
-    }
-  }
-
-  /** One call in flight. */
-  public static final class Call {
-    final CallDepth depth;
-    final Span span;
-    final Scope scope;
-
-    Call(CallDepth depth, Span span, Scope scope) {
-      this.depth = depth;
-      this.span = span;
-      this.scope = scope;
     }
   }
 }

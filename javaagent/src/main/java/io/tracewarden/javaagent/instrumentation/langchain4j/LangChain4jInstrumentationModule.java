@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
+import io.tracewarden.javaagent.instrumentation.genai.ChatCall;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -53,7 +54,7 @@ public final class LangChain4jInstrumentationModule extends InstrumentationModul
   public List<String> getAdditionalHelperClassNames() {
     return List.of(
         HELPER_PACKAGE + "LangChain4jSpans",
-        HELPER_PACKAGE + "LangChain4jSpans$Call",
+        GENAI_PACKAGE + "ChatCall",
         HELPER_PACKAGE + "GenAiMessages",
         HELPER_PACKAGE + "TracingStreamingResponseHandler",
         GENAI_PACKAGE + "GenAiAttributes",
@@ -96,13 +97,13 @@ public final class LangChain4jInstrumentationModule extends InstrumentationModul
     private DoChatAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static LangChain4jSpans.Call onEnter(@Advice.This ChatModel model,
+    public static ChatCall onEnter(@Advice.This ChatModel model,
         @Advice.Argument(0) ChatRequest request) {
       return LangChain4jSpans.start(model, request);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter LangChain4jSpans.Call call,
+    public static void onExit(@Advice.Enter ChatCall call,
         @Advice.Return ChatResponse response, @Advice.Thrown Throwable error) {
       LangChain4jSpans.end(call, response, error);
     }

@@ -33,8 +33,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.javaagent.bootstrap.CallDepth;
+import io.tracewarden.javaagent.instrumentation.genai.ChatCall;
 import io.tracewarden.javaagent.instrumentation.genai.GenAiAttributes;
 import java.util.List;
 import java.util.Locale;
@@ -51,15 +51,15 @@ public final class LangChain4jSpans {
 
   private LangChain4jSpans() {}
 
-  public static Call start(ChatModel model, ChatRequest request) {
+  public static ChatCall start(ChatModel model, ChatRequest request) {
     CallDepth depth = CallDepth.forClass(ChatModel.class);
     if (depth.getAndIncrement() > 0) {
-      return new Call(depth, null, null); // a model delegating to another: one span only
+      return new ChatCall(depth, null, null); // a model delegating to another: one span only
     }
     return startCall(depth, provider(model::provider), request);
   }
 
-  public static void end(Call call, ChatResponse response, Throwable error) {
+  public static void end(ChatCall call, ChatResponse response, Throwable error) {
     if (call == null) {
       return;
     }
@@ -75,32 +75,32 @@ public final class LangChain4jSpans {
    * A streaming {@code doChat} starts the span; the handler wrapped around the caller's ends it
    * when the response completes or fails, usually on another thread.
    */
-  public static Call startStreaming(StreamingChatModel model, ChatRequest request) {
+  public static ChatCall startStreaming(StreamingChatModel model, ChatRequest request) {
     CallDepth depth = CallDepth.forClass(StreamingChatModel.class);
     if (depth.getAndIncrement() > 0) {
-      return new Call(depth, null, null);
+      return new ChatCall(depth, null, null);
     }
     return startCall(depth, provider(model::provider), request);
   }
 
-  private static Call startCall(CallDepth depth, String provider, ChatRequest request) {
+  private static ChatCall startCall(CallDepth depth, String provider, ChatRequest request) {
     try {
       Span span = startSpan(provider, request);
-      return new Call(depth, span, span.makeCurrent());
+      return new ChatCall(depth, span, span.makeCurrent());
     } catch (Throwable t) {
       depth.decrementAndGet(); // the exit advice gets no call: leave the depth as it was
       throw t;
     }
   }
 
-  public static StreamingChatResponseHandler wrap(Call call,
+  public static StreamingChatResponseHandler wrap(ChatCall call,
       StreamingChatResponseHandler handler) {
     return call.span == null || handler == null
         ? handler : new TracingStreamingResponseHandler(handler, call.span);
   }
 
   /** {@code doChat} returned: the stream goes on, the span stays open unless doChat threw. */
-  public static void exitStreaming(Call call, StreamingChatResponseHandler handler,
+  public static void exitStreaming(ChatCall call, StreamingChatResponseHandler handler,
       Throwable error) {
     if (call == null) {
       return;
@@ -229,19 +229,6 @@ public final class LangChain4jSpans {
   private static void setIfPresent(Span span, AttributeKey<String> key, String value) {
     if (value != null) {
       span.setAttribute(key, value);
-    }
-  }
-
-  /** One doChat call in flight. */
-  public static final class Call {
-    final CallDepth depth;
-    final Span span;
-    final Scope scope;
-
-    Call(CallDepth depth, Span span, Scope scope) {
-      this.depth = depth;
-      this.span = span;
-      this.scope = scope;
     }
   }
 }

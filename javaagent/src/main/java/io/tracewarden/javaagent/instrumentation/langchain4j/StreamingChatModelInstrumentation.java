@@ -14,6 +14,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
+import io.tracewarden.javaagent.instrumentation.genai.ChatCall;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -56,16 +57,16 @@ final class StreamingChatModelInstrumentation implements TypeInstrumentation {
     private DoChatAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static LangChain4jSpans.Call onEnter(@Advice.This StreamingChatModel model,
+    public static ChatCall onEnter(@Advice.This StreamingChatModel model,
         @Advice.Argument(0) ChatRequest request,
         @Advice.Argument(value = 1, readOnly = false) StreamingChatResponseHandler handler) {
-      LangChain4jSpans.Call call = LangChain4jSpans.startStreaming(model, request);
+      ChatCall call = LangChain4jSpans.startStreaming(model, request);
       handler = LangChain4jSpans.wrap(call, handler);
       return call;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter LangChain4jSpans.Call call,
+    public static void onExit(@Advice.Enter ChatCall call,
         @Advice.Argument(1) StreamingChatResponseHandler handler,
         @Advice.Thrown Throwable error) {
       LangChain4jSpans.exitStreaming(call, handler, error);
