@@ -25,6 +25,9 @@ import io.tracewarden.core.config.ConfigSection;
 import io.tracewarden.core.consumer.Telemetry;
 import io.tracewarden.core.consumer.TelemetryContext;
 import io.tracewarden.core.telemetry.SelfTelemetry;
+import io.tracewarden.core.visit.TelemetryStrings;
+import io.tracewarden.engine.Rules;
+import io.tracewarden.engine.SecretEngine;
 import io.tracewarden.processors.secrets.SecretsProcessorFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +75,7 @@ public class PipelineCostBenchmark {
 
   byte[] requestBytes;
   Processor processor;
+  SecretEngine engine;
   TelemetryContext context;
   byte[] encoded;
   Telemetry forwarded;
@@ -106,6 +110,9 @@ public class PipelineCostBenchmark {
         return new ServiceStatus(true, Map.of());
       }
     });
+    // The engine the processor builds from the same configuration (built-in pack, defaults).
+    engine = SecretEngine.builder().addRules(Rules.builtin())
+        .fingerprintKey("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)).build();
     context = new TelemetryContext(TelemetryContext.ANONYMOUS, ComponentId.of("otlp"),
         "127.0.0.1:4317", Instant.now());
 
@@ -156,6 +163,26 @@ public class PipelineCostBenchmark {
   @Benchmark
   public ExportTraceServiceRequest decodeOnly() throws InvalidProtocolBufferException {
     return ExportTraceServiceRequest.parseFrom(requestBytes);
+  }
+
+  /** Decode and walk every string the processor scans, changing nothing: the walk's cost. */
+  @Benchmark
+  public ExportTraceServiceRequest decodeAndWalk() throws InvalidProtocolBufferException {
+    return TelemetryStrings.visit(ExportTraceServiceRequest.parseFrom(requestBytes),
+        (field, value) -> value);
+  }
+
+  /**
+   * Decode, walk, and have the engine redact every string without applying the result: what the
+   * engine costs, with none of the processor's bookkeeping, rebuilding or encoding.
+   */
+  @Benchmark
+  public ExportTraceServiceRequest decodeAndScan() throws InvalidProtocolBufferException {
+    return TelemetryStrings.visit(ExportTraceServiceRequest.parseFrom(requestBytes),
+        (field, value) -> {
+          engine.redact(value);
+          return value;
+        });
   }
 
   /** Decode, run the secrets processor, and take the bytes to send in the next consumer. */
