@@ -60,6 +60,34 @@ class WireSpliceTest {
   }
 
   @Test
+  void unchangedSpansTravelAsTheyWereReceived() throws Exception {
+    // A sender may order fields differently from protobuf-java (name before trace_id here): the
+    // bytes differ from a fresh encoding, so finding them in the output proves they were copied.
+    byte[] traceId = new byte[16];
+    traceId[0] = 7;
+    byte[] reordered = concat(field(5, "chat gpt-4o".getBytes(StandardCharsets.UTF_8)),
+        field(1, traceId));
+    Span secretSpan = Span.newBuilder().setName("token " + SECRET).build();
+    byte[] wire = field(1, field(2, concat(field(2, reordered),
+        field(2, secretSpan.toByteArray()))));
+    ExportTraceServiceRequest original = ExportTraceServiceRequest.parseFrom(wire);
+    ScopeSpans scope = original.getResourceSpans(0).getScopeSpans(0);
+    ExportTraceServiceRequest updated = original.toBuilder().setResourceSpans(0,
+        original.getResourceSpans(0).toBuilder().setScopeSpans(0, scope.toBuilder()
+            .setSpans(1, Span.newBuilder().setName("token [REDACTED:github-pat:0011]"))))
+        .build();
+    assertThat(updated.getResourceSpans(0).getScopeSpans(0).getSpans(0))
+        .isSameAs(scope.getSpans(0));
+
+    byte[] spliced = WireSplice.splice(wire, original, updated);
+
+    assertThat(spliced).isNotNull().isNotEqualTo(updated.toByteArray());
+    assertThat(ExportTraceServiceRequest.parseFrom(spliced)).isEqualTo(updated);
+    assertThat(indexOf(spliced, field(2, reordered))).isNotNegative();
+    assertThat(holdsSecret(spliced)).isFalse();
+  }
+
+  @Test
   void partsOfAMergedRequestAreSplicedInTheirOwnResource() throws Exception {
     Random random = new Random(42);
     ExportTraceServiceRequest first = traces(random);
@@ -244,6 +272,33 @@ class WireSpliceTest {
   private static KeyValue attr(String key, String value) {
     return KeyValue.newBuilder().setKey(key)
         .setValue(AnyValue.newBuilder().setStringValue(value)).build();
+  }
+
+  /** A length-delimited field: tag, length, payload. */
+  private static byte[] field(int number, byte[] payload) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      com.google.protobuf.CodedOutputStream coded =
+          com.google.protobuf.CodedOutputStream.newInstance(out);
+      coded.writeByteArray(number, payload);
+      coded.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
