@@ -62,8 +62,11 @@ final class WireSplice {
    */
   private int element(int depth, int from, int to, Message original, Message updated) {
     FieldDescriptor list = updated.getDescriptorForType().findFieldByNumber(LIST_FIELD[depth]);
-    int count = original.getRepeatedFieldCount(list);
-    if (count != updated.getRepeatedFieldCount(list) || !sameApartFrom(list, original, updated)) {
+    // The lists themselves, fetched once: a reflective call per element costs more than the walk.
+    List<?> originals = (List<?>) original.getField(list);
+    List<?> updates = (List<?>) updated.getField(list);
+    int count = originals.size();
+    if (count != updates.size() || !sameApartFrom(list, original, updated)) {
       return -1;
     }
     int size = 0;
@@ -85,8 +88,8 @@ final class WireSplice {
       if (index >= count) {
         throw new Malformed();
       }
-      Message was = (Message) original.getRepeatedField(list, index);
-      Message now = (Message) updated.getRepeatedField(list, index);
+      Message was = (Message) originals.get(index);
+      Message now = (Message) updates.get(index);
       index++;
       if (was == now) {
         continue;
