@@ -21,9 +21,10 @@ import java.util.Objects;
  *
  * <p>{@code protobuf} optionally carries the request's protobuf encoding as it arrived on the wire.
  * An exporter sends those bytes instead of encoding the message again, which is most of the cost
- * of forwarding unchanged data. The bytes belong to this exact request instance:
- * {@link #withRequest} drops them as soon as a processor changes anything, so data that was
- * masked is never shadowed by its unmasked encoding. Treat the array as read-only.
+ * of forwarding unchanged data. The bytes belong to this exact request instance: when a processor
+ * changes anything, {@link #withRequest} keeps only the bytes of the records it returned as the
+ * same instances and encodes the rest, so data that was masked is never shadowed by its unmasked
+ * encoding. Treat the array as read-only.
  */
 public record Telemetry(
     Signal signal, Message request, TelemetryContext context, byte[] protobuf) {
@@ -74,10 +75,15 @@ public record Telemetry(
 
   /**
    * The same context with another request of the same signal; {@code this} when identical. The
-   * wire encoding does not carry over to a different request.
+   * received encoding carries over only for the records {@code newRequest} shares with this
+   * request (same instances); changed records are encoded here.
    */
   public Telemetry withRequest(Message newRequest) {
-    return newRequest == request ? this : new Telemetry(signal, newRequest, context, null);
+    if (newRequest == request) {
+      return this;
+    }
+    byte[] spliced = protobuf == null ? null : WireSplice.splice(protobuf, request, newRequest);
+    return new Telemetry(signal, newRequest, context, spliced);
   }
 
   /** The protobuf encoding of {@link #request}: the received bytes when known, else encoded. */

@@ -101,7 +101,11 @@ public final class TelemetryStrings {
     if (resource == original.getResource() && scopes == null) {
       return original;
     }
-    ResourceSpans.Builder builder = original.toBuilder().setResource(resource);
+    ResourceSpans.Builder builder = original.toBuilder();
+    if (resource != original.getResource()) {
+      // Setting an unchanged resource would mark an absent one present, and differ on the wire.
+      builder.setResource(resource);
+    }
     if (scopes != null) {
       builder.clearScopeSpans().addAllScopeSpans(scopes);
     }
@@ -118,7 +122,10 @@ public final class TelemetryStrings {
     if (scope == original.getScope() && spans == null) {
       return original;
     }
-    ScopeSpans.Builder builder = original.toBuilder().setScope(scope);
+    ScopeSpans.Builder builder = original.toBuilder();
+    if (scope != original.getScope()) {
+      builder.setScope(scope);
+    }
     if (spans != null) {
       builder.clearSpans().addAllSpans(spans);
     }
@@ -200,7 +207,11 @@ public final class TelemetryStrings {
     if (resource == original.getResource() && scopes == null) {
       return original;
     }
-    ResourceLogs.Builder builder = original.toBuilder().setResource(resource);
+    ResourceLogs.Builder builder = original.toBuilder();
+    if (resource != original.getResource()) {
+      // Setting an unchanged resource would mark an absent one present, and differ on the wire.
+      builder.setResource(resource);
+    }
     if (scopes != null) {
       builder.clearScopeLogs().addAllScopeLogs(scopes);
     }
@@ -218,7 +229,10 @@ public final class TelemetryStrings {
     if (scope == original.getScope() && records == null) {
       return original;
     }
-    ScopeLogs.Builder builder = original.toBuilder().setScope(scope);
+    ScopeLogs.Builder builder = original.toBuilder();
+    if (scope != original.getScope()) {
+      builder.setScope(scope);
+    }
     if (records != null) {
       builder.clearLogRecords().addAllLogRecords(records);
     }
@@ -268,7 +282,11 @@ public final class TelemetryStrings {
     if (resource == original.getResource() && scopes == null) {
       return original;
     }
-    ResourceMetrics.Builder builder = original.toBuilder().setResource(resource);
+    ResourceMetrics.Builder builder = original.toBuilder();
+    if (resource != original.getResource()) {
+      // Setting an unchanged resource would mark an absent one present, and differ on the wire.
+      builder.setResource(resource);
+    }
     if (scopes != null) {
       builder.clearScopeMetrics().addAllScopeMetrics(scopes);
     }
@@ -285,7 +303,10 @@ public final class TelemetryStrings {
     if (scope == original.getScope() && metrics == null) {
       return original;
     }
-    ScopeMetrics.Builder builder = original.toBuilder().setScope(scope);
+    ScopeMetrics.Builder builder = original.toBuilder();
+    if (scope != original.getScope()) {
+      builder.setScope(scope);
+    }
     if (metrics != null) {
       builder.clearMetrics().addAllMetrics(metrics);
     }

@@ -131,6 +131,29 @@ class TelemetryStringsTest {
   }
 
   @Test
+  void maskingARecordLeavesAnAbsentResourceAndScopeAbsent() {
+    ExportTraceServiceRequest traces = ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder()
+            .addSpans(Span.newBuilder().setName("op " + CANARY))))
+        .build();
+    ExportLogsServiceRequest logs = ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
+            .addLogRecords(LogRecord.newBuilder().setSeverityText(CANARY))))
+        .build();
+
+    ExportTraceServiceRequest maskedTraces = TelemetryStrings.visit(traces, new CanaryVisitor());
+    ExportLogsServiceRequest maskedLogs = TelemetryStrings.visit(logs, new CanaryVisitor());
+
+    // Setting an unchanged default resource or scope would add them to the encoding.
+    assertThat(maskedTraces.getResourceSpans(0).hasResource()).isFalse();
+    assertThat(maskedTraces.getResourceSpans(0).getScopeSpans(0).hasScope()).isFalse();
+    assertThat(maskedTraces.getResourceSpans(0).getScopeSpans(0).getSpans(0).getName())
+        .isEqualTo("op [masked]");
+    assertThat(maskedLogs.getResourceLogs(0).hasResource()).isFalse();
+    assertThat(maskedLogs.getResourceLogs(0).getScopeLogs(0).hasScope()).isFalse();
+  }
+
+  @Test
   void reachesLogBodiesAtAnyDepthAndLogAttributes() {
     ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
