@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class RulesTest {
@@ -133,10 +136,38 @@ class RulesTest {
   }
 
   @Test
-  void builtinFailsClearlyWhenMissing() {
-    Assumptions.assumeTrue(Rules.class.getResource(Rules.BUILTIN_RESOURCE) == null,
-        "built-in pack present");
-    assertThatThrownBy(Rules::builtin).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("builtin.yaml");
+  void builtinFailsClearlyWhenMissing() throws Exception {
+    try (URLClassLoader withoutPack = new WithoutBuiltinPack()) {
+      Method builtin = withoutPack.loadClass(Rules.class.getName()).getMethod("builtin");
+      assertThatThrownBy(() -> builtin.invoke(null))
+          .isInstanceOf(InvocationTargetException.class)
+          .cause().isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("builtin.yaml").hasMessageContaining("not found");
+    }
+  }
+
+  /** The engine's own classes loaded afresh, with the built-in pack's resource hidden. */
+  private static final class WithoutBuiltinPack extends URLClassLoader {
+
+    WithoutBuiltinPack() {
+      super(new URL[] {Rules.class.getProtectionDomain().getCodeSource().getLocation()},
+          Rules.class.getClassLoader());
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!name.startsWith("io.tracewarden.engine.")) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> loaded = findLoadedClass(name);
+        return loaded != null ? loaded : findClass(name);
+      }
+    }
+
+    @Override
+    public URL getResource(String name) {
+      return name.endsWith("/builtin.yaml") ? null : super.getResource(name);
+    }
   }
 }
