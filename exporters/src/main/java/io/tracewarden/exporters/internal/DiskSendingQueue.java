@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -313,12 +314,7 @@ public final class DiskSendingQueue implements SendingQueue {
 
   @Override
   public int size() {
-    lock.lock();
-    try {
-      return released ? 0 : ready.size() + pending.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> released ? 0 : ready.size() + pending.size());
   }
 
   @Override
@@ -328,12 +324,7 @@ public final class DiskSendingQueue implements SendingQueue {
 
   /** Bytes its segment files hold, plus records admitted but not yet written. */
   public long bytes() {
-    lock.lock();
-    try {
-      return diskBytes + pendingBytes;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> diskBytes + pendingBytes);
   }
 
   /**
@@ -341,22 +332,12 @@ public final class DiskSendingQueue implements SendingQueue {
    * or corrupt segment at open, or copied aside when read.
    */
   public long droppedRecords() {
-    lock.lock();
-    try {
-      return droppedRecords;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> droppedRecords);
   }
 
   /** Reads that failed with an I/O error; those records stay in the queue for the next start. */
   public long unreadableRecords() {
-    lock.lock();
-    try {
-      return unreadableRecords;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> unreadableRecords);
   }
 
   /** Group commits (batch) or record writes (always) forced to the device so far. */
@@ -378,12 +359,7 @@ public final class DiskSendingQueue implements SendingQueue {
 
   @Override
   public boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> closed);
   }
 
   /** Nothing: what is queued stays on disk for the next start. */
@@ -428,6 +404,15 @@ public final class DiskSendingQueue implements SendingQueue {
     closeFiles();
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private <T> T locked(Supplier<T> read) {
+    lock.lock();
+    try {
+      return read.get();
+    } finally {
+      lock.unlock();
     }
   }
 
