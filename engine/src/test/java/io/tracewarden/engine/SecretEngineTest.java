@@ -1,10 +1,15 @@
 package io.tracewarden.engine;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URLEncoder;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -345,5 +350,40 @@ class SecretEngineTest {
     assertThatThrownBy(() -> Severity.parse("urgent"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("low|medium|high|critical");
+  }
+
+  /**
+   * Short strings take a quicker path when they hold no keyword, escape or decodable base64 run;
+   * padded past that path's length limit, the same string must scan the same.
+   */
+  @Test
+  void shortStringsScanAsTheyDoPaddedPastTheQuickPath() {
+    SecretEngine builtin = SecretEngine.builder().addRules(Rules.builtin())
+        .fingerprintKey(TestSupport.KEY).build();
+    Random r = new Random(3);
+    Base64.Encoder b64 = Base64.getEncoder();
+    Base64.Encoder b64url = Base64.getUrlEncoder().withoutPadding();
+    String aws = "aws_access_key_id=" + TestSupport.AWS_KEY;
+    String github = TestSupport.githubToken("ghp_", 7);
+    List<String> clean = List.of("chat gpt-4o", "execute_tool run_shell", "gpt-4o-2024-08-06",
+        "", "x", new UUID(r.nextLong(), r.nextLong()).toString(),
+        "chatcmpl-" + TestSupport.randomBase62(r, 29), "call_" + TestSupport.randomBase62(r, 24),
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "100%",
+        "C:\\Users\\dev", b64.encodeToString("just some plain words here".getBytes(UTF_8)));
+    List<String> withSecret = List.of(TestSupport.AWS_KEY, github, TestSupport.jwt(),
+        b64.encodeToString(aws.getBytes(UTF_8)), b64url.encodeToString(aws.getBytes(UTF_8)),
+        b64.encodeToString(("token " + github).getBytes(UTF_8)),
+        "pwd%3D" + URLEncoder.encode("password=Zq8#rT2!vL9p", UTF_8),
+        "{\\\"password\\\": \\\"Zq8#rT2!vL9p\\\"}", "id \\u0041KIAZ3MBQXNUV7R2LK4D");
+    String pad = " ".repeat(600);
+    for (String s : clean) {
+      assertThat(builtin.scan(s)).as(s).isEmpty();
+      assertThat(builtin.scan(s + pad)).as(s).isEmpty();
+    }
+    for (String s : withSecret) {
+      List<Finding> padded = builtin.scan(s + pad);
+      assertThat(padded).as(s).isNotEmpty();
+      assertThat(builtin.scan(s)).as(s).isEqualTo(padded);
+    }
   }
 }

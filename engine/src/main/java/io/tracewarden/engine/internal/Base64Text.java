@@ -94,7 +94,35 @@ public final class Base64Text {
    * nothing above U+10FFFF.
    */
   static boolean isStrictUtf8(byte[] b) {
-    int n = b.length;
+    return isStrictUtf8(b, b.length, true);
+  }
+
+  /**
+   * Whether the bytes {@code s[from, to)} (base64 chars only) decodes to can start well-formed
+   * UTF-8, judged on the first {@value #PREFIX_CHARS} chars. Most base64-looking runs (hashes,
+   * ids) decode to binary that fails in its first bytes: this spares decoding all of them.
+   */
+  static boolean mayBeUtf8(CharSequence s, int from, int to) {
+    int end = Math.min(to, from + PREFIX_CHARS);
+    byte[] prefix = new byte[PREFIX_CHARS * 3 / 4];
+    int acc = 0;
+    int bits = 0;
+    int o = 0;
+    for (int i = from; i < end; i++) {
+      acc = (acc << 6) | VALUE[s.charAt(i)];
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        prefix[o++] = (byte) (acc >> bits);
+      }
+    }
+    return isStrictUtf8(prefix, o, false);
+  }
+
+  private static final int PREFIX_CHARS = 16;
+
+  /** {@code complete}: whether {@code b[0, n)} is the whole text, not a prefix of it. */
+  private static boolean isStrictUtf8(byte[] b, int n, boolean complete) {
     int i = 0;
     while (i < n) {
       int c = b[i] & 0xFF;
@@ -125,7 +153,7 @@ public final class Base64Text {
         return false;
       }
       if (i + need >= n) {
-        return false;
+        return !complete; // a prefix may end inside a sequence
       }
       int c2 = b[i + 1] & 0xFF;
       if (c2 < min2 || c2 > max2) {

@@ -260,7 +260,8 @@ public final class Decoders {
     // A run that is char for char the parent's (no escape in or next to it) was decoded there.
     if (b - a >= MIN_BASE64 && b - a <= MAX_BASE64 && !view.sameAsParent(a - 1, end + 1)) {
       int decodeEnd = (b - a) % 4 == 1 ? b - 1 : b;
-      byte[] bytes = Base64Text.decodeLenient(s, a, decodeEnd);
+      byte[] bytes = Base64Text.mayBeUtf8(s, a, decodeEnd)
+          ? Base64Text.decodeLenient(s, a, decodeEnd) : null;
       String text = bytes == null || bytes.length < 8 ? null : Base64Text.printableUtf8(bytes);
       if (text != null) {
         sink.accept(TextView.segment(view, text, a, end));

@@ -283,6 +283,29 @@ public final class KeywordAutomaton {
     return false;
   }
 
+  /**
+   * {@link #occursIn} for text that is probably ASCII: 1 when a keyword ends before the first
+   * char past ASCII, 0 when the text is all ASCII and holds none, -1 when a char past ASCII
+   * comes first (the caller, e.g. one that must lower-case such text, then decides).
+   */
+  public int occursInAscii(String text) {
+    final int[] ascii = asciiClass;
+    final int[] d = rows;
+    final int out = firstOutputRow;
+    int row = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 128) {
+        return -1;
+      }
+      row = d[row + ascii[c]];
+      if (row >= out) {
+        return 1;
+      }
+    }
+    return 0;
+  }
+
   /** Length of the longest keyword. */
   public int maxKeywordLength() {
     return maxKeywordLength;

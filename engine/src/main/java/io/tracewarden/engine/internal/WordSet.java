@@ -36,17 +36,19 @@ public final class WordSet {
     if (hasEmpty) {
       return true;
     }
-    if (!isAscii(text)) {
-      // Lower-casing may change non-ASCII text's length or map it onto ASCII: do it.
-      String lower = text.toLowerCase(Locale.ROOT);
-      for (String w : words) {
-        if (lower.contains(w)) {
-          return true;
-        }
-      }
-      return false;
+    // A word found before the first char past ASCII is in the lower-cased text too.
+    int found = asciiWords.occursInAscii(text);
+    if (found >= 0) {
+      return found == 1;
     }
-    return asciiWords.occursIn(text);
+    // Lower-casing may change non-ASCII text's length or map it onto ASCII: do it.
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String w : words) {
+      if (lower.contains(w)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static char lowerAscii(char c) {
