@@ -3,13 +3,17 @@ package io.tracewarden.recording;
 import io.tracewarden.core.component.ComponentKind;
 import io.tracewarden.core.component.Exporter;
 import io.tracewarden.core.testing.TestComponents;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Child process of {@link CrashTest}: records spans named {@code <run>-<n>} through a real
- * exporter from four threads, printing {@code ack <run>-<n>} once each request is durable, until
- * it is killed.
+ * exporter from four threads, journaling {@code ack <run>-<n>} once each request is durable, until
+ * it is killed. The journal is a file (arguments: data directory, run, journal): a line written
+ * there survives SIGKILL, while the tail of a killed child's stdout pipe can be lost.
  */
 public final class CrashWriterMain {
 
@@ -23,7 +27,8 @@ public final class CrashWriterMain {
     Exporter exporter = new RecordingExporterFactory().create(
         TestComponents.settings(ComponentKind.EXPORTER, "recording", data), config);
     exporter.start(TestComponents.host());
-    Object out = new Object();
+    PrintStream journal = new PrintStream(new FileOutputStream(args[2], true), true,
+        StandardCharsets.UTF_8);
     for (int t = 0; t < 4; t++) {
       int thread = t;
       Thread writer = new Thread(() -> {
@@ -34,10 +39,7 @@ public final class CrashWriterMain {
           } catch (Exception e) {
             continue;
           }
-          synchronized (out) {
-            System.out.println("ack " + id);
-            System.out.flush();
-          }
+          journal.println("ack " + id);
         }
       });
       writer.start();
