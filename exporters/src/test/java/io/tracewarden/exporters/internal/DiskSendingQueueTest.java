@@ -58,11 +58,6 @@ class DiskSendingQueueTest {
         ComponentId.parse("otlp/in"), "10.0.0.1:4242", Instant.ofEpochSecond(1_700_000_000, n)));
   }
 
-  private static int number(Telemetry telemetry) {
-    String name = telemetry.traces().getResourceSpans(0).getScopeSpans(0).getSpans(0).getName();
-    return Integer.parseInt(name.substring(1, name.indexOf('-')));
-  }
-
   private static void enqueueAll(DiskSendingQueue queue, int from, int to) throws Exception {
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     for (int i = from; i < to; i++) {
@@ -78,7 +73,7 @@ class DiskSendingQueueTest {
     List<Integer> seen = new ArrayList<>();
     Telemetry telemetry;
     while ((telemetry = queue.poll(Duration.ofMillis(200))) != null) {
-      seen.add(number(telemetry));
+      seen.add(QueueCrashChild.number(telemetry));
       queue.acknowledge(telemetry);
     }
     return seen;
@@ -136,7 +131,7 @@ class DiskSendingQueueTest {
     List<Path> segments = segmentFiles();
     assertThat(segments.size()).isGreaterThan(2);
     Path victim = segments.get(1);
-    List<long[]> records = recordsIn(victim); // {offset, number}
+    List<long[]> records = wholeRecordsIn(victim); // {offset, number, end}
     assertThat(records.size()).isGreaterThan(2);
     try (RandomAccessFile file = new RandomAccessFile(victim.toFile(), "rw")) {
       long offset = records.get(1)[0] + DiskSendingQueue.RECORD_HEADER_BYTES + 20;
@@ -159,19 +154,34 @@ class DiskSendingQueueTest {
     assertThat(reopened.droppedRecords()).isEqualTo(1);
   }
 
-  /** {offset, number} of each record in a segment file, read with the documented format. */
-  private static List<long[]> recordsIn(Path segment) throws Exception {
+  /**
+   * {offset, number, end} of each record in a segment file, read with the documented format, up
+   * to a record cut short (a torn tail); a record that does not decode throws.
+   */
+  static List<long[]> recordsIn(Path segment) throws IOException {
     byte[] bytes = Files.readAllBytes(segment);
     java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
     List<long[]> records = new ArrayList<>();
     int offset = DiskSendingQueue.SEGMENT_HEADER_BYTES;
-    while (offset < bytes.length) {
-      int length = buffer.getInt(offset);
-      byte[] record = java.util.Arrays.copyOfRange(bytes, offset,
-          offset + DiskSendingQueue.RECORD_HEADER_BYTES + length);
-      records.add(new long[] {offset, number(DiskSendingQueue.decode(record))});
-      offset += DiskSendingQueue.RECORD_HEADER_BYTES + length;
+    while (offset + DiskSendingQueue.RECORD_HEADER_BYTES <= bytes.length) {
+      int end = offset + DiskSendingQueue.RECORD_HEADER_BYTES + buffer.getInt(offset);
+      if (end <= offset + DiskSendingQueue.RECORD_HEADER_BYTES || end > bytes.length) {
+        break;
+      }
+      byte[] record = java.util.Arrays.copyOfRange(bytes, offset, end);
+      int number = QueueCrashChild.number(DiskSendingQueue.decode(record));
+      records.add(new long[] {offset, number, end});
+      offset = end;
     }
+    return records;
+  }
+
+  /** {@link #recordsIn} of a segment that must hold whole records only. */
+  private static List<long[]> wholeRecordsIn(Path segment) throws IOException {
+    List<long[]> records = recordsIn(segment);
+    assertThat(records).isNotEmpty();
+    assertThat(records.get(records.size() - 1)[2]).as("records end at the file's end")
+        .isEqualTo(Files.size(segment));
     return records;
   }
 
@@ -193,7 +203,7 @@ class DiskSendingQueueTest {
           if (telemetry == null) {
             return;
           }
-          seen.add(number(telemetry));
+          seen.add(QueueCrashChild.number(telemetry));
           queue.acknowledge(telemetry);
         } catch (InterruptedException e) {
           // Interrupts are the test; the queue must shrug them off.
@@ -219,7 +229,7 @@ class DiskSendingQueueTest {
     DiskSendingQueue queue = open();
     enqueueAll(queue, 0, 3);
     Path segment = segmentFiles().get(segmentFiles().size() - 1);
-    List<long[]> records = recordsIn(segment);
+    List<long[]> records = wholeRecordsIn(segment);
     long second = records.get(1)[0];
     byte[] before;
     try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {

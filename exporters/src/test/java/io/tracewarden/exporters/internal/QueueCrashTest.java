@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -155,34 +154,27 @@ class QueueCrashTest {
   /** Appends where {@code lost} records sit in {@code segment}, and where its records stop. */
   private static void scanSegment(Path segment, Set<Integer> lost, StringBuilder report)
       throws IOException {
-    ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment));
-    int position = DiskSendingQueue.SEGMENT_HEADER_BYTES;
-    while (position + DiskSendingQueue.RECORD_HEADER_BYTES <= bytes.capacity()) {
-      int length = bytes.getInt(position);
-      int end = position + DiskSendingQueue.RECORD_HEADER_BYTES + length;
-      if (length < 1 || end > bytes.capacity()) {
-        break;
-      }
-      int number;
-      try {
-        number = QueueCrashChild.number(DiskSendingQueue.decode(
-            Arrays.copyOfRange(bytes.array(), position, end)));
-      } catch (IOException | RuntimeException e) {
-        report.append(" | ").append(segment.getFileName()).append(" unreadable at ")
-            .append(position);
-        return;
-      }
-      if (lost.contains(number)) {
-        report.append(" | ").append(number).append(" in ").append(segment.getFileName())
-            .append(" at ").append(position);
-      }
-      position = end;
+    List<long[]> records;
+    try {
+      records = DiskSendingQueueTest.recordsIn(segment);
+    } catch (IOException | RuntimeException e) {
+      report.append(" | ").append(segment.getFileName()).append(" unreadable: ").append(e);
+      return;
     }
-    if (position != bytes.capacity()) {
-      report.append(" | ").append(segment.getFileName()).append(" records end at ")
-          .append(position).append(" of ").append(bytes.capacity());
+    for (long[] record : records) {
+      if (lost.contains((int) record[1])) {
+        report.append(" | ").append(record[1]).append(" in ").append(segment.getFileName())
+            .append(" at ").append(record[0]);
+      }
+    }
+    long end = records.isEmpty() ? DiskSendingQueue.SEGMENT_HEADER_BYTES
+        : records.get(records.size() - 1)[2];
+    if (end != Files.size(segment)) {
+      report.append(" | ").append(segment.getFileName()).append(" records end at ").append(end)
+          .append(" of ").append(Files.size(segment));
     }
   }
+
 
   /** Runs the child from {@code first}, kills it {@code millis} after it is ready; its lines. */
   private List<String> runAndKill(int round, int first, long millis) throws Exception {
