@@ -103,7 +103,7 @@ public final class AnthropicSpans {
   }
 
   public static void end(ChatCall call, Message message, Throwable error) {
-    if (exit(call)) {
+    if (ChatCall.exit(call)) {
       finish(call.span, message, error);
     }
   }
@@ -114,7 +114,7 @@ public final class AnthropicSpans {
    */
   public static StreamResponse<RawMessageStreamEvent> endStreaming(ChatCall call,
       StreamResponse<RawMessageStreamEvent> response, Throwable error) {
-    if (!exit(call)) {
+    if (!ChatCall.exit(call)) {
       return response;
     }
     if (error != null || response == null) {
@@ -122,18 +122,6 @@ public final class AnthropicSpans {
       return response;
     }
     return new TracingStreamResponse(response, call.span);
-  }
-
-  private static boolean exit(ChatCall call) {
-    if (call == null) {
-      return false;
-    }
-    call.depth.decrementAndGet();
-    if (call.span == null) {
-      return false;
-    }
-    call.scope.close();
-    return true;
   }
 
   static void finish(Span span, Message message, Throwable error) {

@@ -18,4 +18,20 @@ public final class ChatCall {
     this.span = span;
     this.scope = scope;
   }
+
+  /**
+   * The advice's exit: gives the depth back and closes the scope. True when {@code call} owns a
+   * span, which the caller then ends (now or when a stream finishes).
+   */
+  public static boolean exit(ChatCall call) {
+    if (call == null) {
+      return false;
+    }
+    call.depth.decrementAndGet();
+    if (call.span == null) {
+      return false;
+    }
+    call.scope.close();
+    return true;
+  }
 }

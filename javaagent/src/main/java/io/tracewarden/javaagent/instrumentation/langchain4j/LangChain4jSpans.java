@@ -60,15 +60,9 @@ public final class LangChain4jSpans {
   }
 
   public static void end(ChatCall call, ChatResponse response, Throwable error) {
-    if (call == null) {
-      return;
+    if (ChatCall.exit(call)) {
+      finish(call.span, response, error);
     }
-    call.depth.decrementAndGet();
-    if (call.span == null) {
-      return;
-    }
-    call.scope.close();
-    finish(call.span, response, error);
   }
 
   /**
@@ -102,15 +96,7 @@ public final class LangChain4jSpans {
   /** {@code doChat} returned: the stream goes on, the span stays open unless doChat threw. */
   public static void exitStreaming(ChatCall call, StreamingChatResponseHandler handler,
       Throwable error) {
-    if (call == null) {
-      return;
-    }
-    call.depth.decrementAndGet();
-    if (call.span == null) {
-      return;
-    }
-    call.scope.close();
-    if (error == null) {
+    if (!ChatCall.exit(call) || error == null) {
       return;
     }
     if (handler instanceof TracingStreamingResponseHandler) {
