@@ -50,14 +50,18 @@ public final class Backtracker {
   private final int loops;
   /** Chars a match can start with, or null when unknown. */
   private final CharSet first;
+  /** A match may also start at the beginning of the input, whatever {@link #first} says. */
+  private final boolean firstOrTextStart;
   /** Every match starts at the beginning of the input ({@code ^} or {@code \\A} first). */
   private final boolean beginsText;
 
-  private Backtracker(Node root, int groups, int loops, CharSet first, boolean beginsText) {
+  private Backtracker(Node root, int groups, int loops, CharSet first, boolean firstOrTextStart,
+      boolean beginsText) {
     this.root = root;
     this.groups = groups;
     this.loops = loops;
     this.first = first;
+    this.firstOrTextStart = firstOrTextStart;
     this.beginsText = beginsText;
   }
 
@@ -71,7 +75,9 @@ public final class Backtracker {
       }
       Linker l = new Linker();
       Node root = l.link(ast, new Accept());
-      return new Backtracker(root, p.groups, l.loops, firstSet(ast), beginsText(ast));
+      boolean[] atTextStart = new boolean[1];
+      CharSet first = firstSet(ast, atTextStart);
+      return new Backtracker(root, p.groups, l.loops, first, atTextStart[0], beginsText(ast));
     } catch (Unsupported e) {
       return null;
     }
@@ -123,9 +129,12 @@ public final class Backtracker {
   private boolean search(State m, int start, boolean anchored) {
     String s = m.s;
     int to = m.to;
-    int[] out = m.g;
+    // Nodes restore the groups and counters they set when they fail, so one reset serves every
+    // start position.
+    Arrays.fill(m.g, -1);
+    Arrays.fill(m.open, -1);
     for (int i = start; i <= to; ) {
-      if (!anchored && first != null) {
+      if (!anchored && first != null && !(firstOrTextStart && i == m.from)) {
         // Skip positions that cannot start a match.
         while (i < to && !first.contains(s, i, to)) {
           i += charCount(s, i, to);
@@ -134,8 +143,6 @@ public final class Backtracker {
           return false;
         }
       }
-      Arrays.fill(out, -1);
-      Arrays.fill(m.open, -1);
       m.start = i;
       if (root.match(m, i)) {
         return true;
@@ -1067,21 +1074,26 @@ public final class Backtracker {
             || beginsText(seq.items.get(0)));
   }
 
-  /** Chars every match starts with, or null when not simply known. */
-  private static CharSet firstSet(Ast a) {
+  /**
+   * Chars every match starts with, or null when not simply known. A match may also start at the
+   * start of the text whatever its char when {@code atTextStart[0]} is set on return: an
+   * alternative begins with {@code ^}, as in {@code (?:^|:|\s)key}, which would otherwise leave
+   * every position of a window to be tried.
+   */
+  private static CharSet firstSet(Ast a, boolean[] atTextStart) {
     if (a instanceof Chars ch) {
       return ch.set;
     }
     if (a instanceof Group g) {
-      return firstSet(g.body);
+      return firstSet(g.body, atTextStart);
     }
     if (a instanceof Repeat rep) {
-      return rep.min > 0 ? firstSet(rep.body) : null;
+      return rep.min > 0 ? firstSet(rep.body, atTextStart) : null;
     }
     if (a instanceof Alt alt) {
       CharSet all = new CharSet();
       for (Ast b : alt.alternatives) {
-        CharSet f = firstSet(b);
+        CharSet f = firstSet(b, atTextStart);
         if (f == null) {
           return null;
         }
@@ -1090,11 +1102,15 @@ public final class Backtracker {
       return all;
     }
     if (a instanceof Seq seq) {
+      if (beginsText(seq)) {
+        atTextStart[0] = true;
+        return new CharSet();
+      }
       for (Ast item : seq.items) {
         if (item instanceof Zero) {
           continue; // zero-width: the first char comes after it
         }
-        return firstSet(item);
+        return firstSet(item, atTextStart);
       }
       return null;
     }
