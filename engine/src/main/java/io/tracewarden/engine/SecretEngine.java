@@ -383,6 +383,9 @@ public final class SecretEngine {
     int runAnchored(TextView view, CompiledRule cr, int s, int e) {
       String t = view.text();
       int n = t.length();
+      if (!cr.regex.mayStartAt(t, s, n)) {
+        return -1; // e.g. the "ac" of "access", for a Twilio SID's case-sensitive \bAC[0-9a-f]{32}
+      }
       int to = anchoredEnd(t, cr, s, e, 0);
       RuleRegex.Match m = cr.startRegex.matcher(t, s, to);
       if (!m.lookingAt()) {

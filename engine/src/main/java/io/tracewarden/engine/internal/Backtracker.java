@@ -99,6 +99,14 @@ public final class Backtracker {
     return match(s, from, to, start, anchored, out, new long[] {budget(from, to)});
   }
 
+  /**
+   * False when no match of this regex can start at {@code i} of {@code s[.., to)}, from its first
+   * char alone: the cheap test before an anchored attempt at a keyword hit.
+   */
+  public boolean mayStartAt(String s, int i, int to) {
+    return first == null || firstOrTextStart || (i < to && first.contains(s, i, to));
+  }
+
   /** The step budget for calls over {@code [from, to)}. */
   public static long budget(int from, int to) {
     return BASE_STEPS + (long) STEPS_PER_CHAR * (to - from);

@@ -18,6 +18,11 @@ public final class RuleRegex {
     this.fast = fast;
   }
 
+  /** False when no match can start at {@code i} of {@code s[.., to)}, by its first char. */
+  public boolean mayStartAt(String s, int i, int to) {
+    return fast == null || fast.mayStartAt(s, i, to);
+  }
+
   /** A matcher over {@code s[from, to)}, which it treats as its whole input. */
   public Match matcher(String s, int from, int to) {
     return new Match(s, from, to);

@@ -66,6 +66,16 @@ class BacktrackerTest {
     List<String> regexes = new ArrayList<>(List.of(rule.regex(), "\\A(?:" + rule.regex() + ")",
         "\\A(?:[A-Za-z0-9_.\\-]{0,128}?)(" + rule.regex() + ")"));
     rule.allowlists().forEach(a -> regexes.addAll(a.regexes()));
+    Backtracker ruleRegex = Backtracker.compile(rule.regex());
+    Pattern anchored = Pattern.compile("\\A(?:" + rule.regex() + ")");
+    for (String input : inputs) {
+      for (int i = 0; i <= input.length(); i++) {
+        if (anchored.matcher(new Slice(input, i, input.length())).lookingAt()) {
+          assertThat(ruleRegex.mayStartAt(input, i, input.length()))
+              .as("a match starts at %d of %s", i, escape(input)).isTrue();
+        }
+      }
+    }
     for (String regex : regexes) {
       Pattern re2 = Pattern.compile(regex);
       Backtracker fast = Backtracker.compile(regex);
