@@ -30,27 +30,12 @@ public final class Placeholders {
     if (n == 0) {
       return true;
     }
-    // Boyer-Moore majority vote over the case-folded chars: a char making up 60 % of the value
-    // is its majority, so the vote's candidate is the only one worth counting. Every match of
-    // every rule comes here; a count per char cost more than the rest of the checks.
-    char candidate = 0;
-    int votes = 0;
-    for (int i = 0; i < n; i++) {
-      char c = secret.charAt(i);
-      if (c >= 128) {
-        return isPlaceholderLowerCased(secret.toLowerCase(Locale.ROOT), n);
-      }
-      c = WordSet.lowerAscii(c);
-      if (votes == 0) {
-        candidate = c;
-        votes = 1;
-      } else {
-        votes += c == candidate ? 1 : -1;
-      }
+    if (!WordSet.isAscii(secret)) {
+      return isPlaceholderLowerCased(secret.toLowerCase(Locale.ROOT), n);
     }
-    // ASCII: lower-casing changes no length and none of the chars compared here but the
-    // letters, which the vote folds itself.
-    return framed(secret, n) || dominatedBy(secret, candidate) || WORD_SET.foundIn(secret);
+    // ASCII: lower-casing changes no length and none of the chars compared below but the
+    // letters, which dominatedByOneChar folds itself.
+    return WORD_SET.foundIn(secret) || framed(secret, n) || dominatedByOneChar(secret);
   }
 
   /** {@code n}: the length before lower-casing (which may make it longer). */
@@ -73,35 +58,22 @@ public final class Placeholders {
 
   /**
    * One char makes up 60% or more of a value of 6+ chars ({@code aaaaaa}, {@code 00000000}),
-   * ASCII letters counted case-insensitively; shorter values must be one char repeated.
+   * ASCII letters counted case-insensitively.
    */
   private static boolean dominatedByOneChar(String s) {
-    if (s.length() < 6) {
-      return allSame(s);
-    }
-    int[] counts = new int[128];
-    char most = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = WordSet.lowerAscii(s.charAt(i));
-      if (c < 128 && ++counts[c] > counts[most]) {
-        most = c;
-      }
-    }
-    return dominatedBy(s, most);
-  }
-
-  private static boolean dominatedBy(String s, char folded) {
     int n = s.length();
     if (n < 6) {
       return allSame(s);
     }
-    int count = 0;
+    int[] counts = new int[128];
+    int max = 0;
     for (int i = 0; i < n; i++) {
-      if (WordSet.lowerAscii(s.charAt(i)) == folded) {
-        count++;
+      char c = WordSet.lowerAscii(s.charAt(i));
+      if (c < 128) {
+        max = Math.max(max, ++counts[c]);
       }
     }
-    return count * 10 >= n * 6;
+    return max * 10 >= n * 6;
   }
 
   private static boolean allSame(String s) {

@@ -46,6 +46,37 @@ class WordSetTest {
     }
   }
 
+  /** Many words in texts over a wide alphabet, as gitleaks stopword lists meet tokens. */
+  @Test
+  void findsFewWordsAmongMany() {
+    Random random = new Random(5);
+    String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=\"<$";
+    List<String> words = new java.util.ArrayList<>(List.of("$", "<a", "x"));
+    for (int k = 0; k < 1_500; k++) {
+      StringBuilder w = new StringBuilder();
+      for (int i = 0, n = 3 + random.nextInt(6); i < n; i++) {
+        w.append(Character.toLowerCase(alphabet.charAt(random.nextInt(62))));
+      }
+      words.add(w.toString());
+    }
+    for (List<String> set : List.of(words.subList(3, 40), words.subList(3, words.size()), words)) {
+      WordSet wordSet = new WordSet(set);
+      for (int round = 0; round < 20_000; round++) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0, n = random.nextInt(80); i < n; i++) {
+          sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        if (round % 10 == 0) {
+          String w = set.get(random.nextInt(set.size())).toUpperCase(Locale.ROOT);
+          sb.insert(random.nextInt(sb.length() + 1), w);
+        }
+        String text = sb.toString();
+        String lower = text.toLowerCase(Locale.ROOT);
+        assertThat(wordSet.foundIn(text)).as(text).isEqualTo(set.stream().anyMatch(lower::contains));
+      }
+    }
+  }
+
   @Test
   void anEmptyWordIsInEveryText() {
     assertThat(new WordSet(List.of("")).foundIn("")).isTrue();
