@@ -269,18 +269,7 @@ public final class KeywordAutomaton {
 
   /** Whether some keyword occurs in {@code text}: stops at the first hit. */
   public boolean occursIn(String text) {
-    final int[] ascii = asciiClass;
-    final int[] d = rows;
-    final int out = firstOutputRow;
-    int row = 0;
-    for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      row = d[row + (c < 128 ? ascii[c] : otherClassOf(c))];
-      if (row >= out) {
-        return true;
-      }
-    }
-    return false;
+    return firstKeyword(text, false) == 1;
   }
 
   /**
@@ -289,16 +278,26 @@ public final class KeywordAutomaton {
    * comes first (the caller, e.g. one that must lower-case such text, then decides).
    */
   public int occursInAscii(String text) {
+    return firstKeyword(text, true);
+  }
+
+  /** 1 at the first keyword's end, else 0; -1 at a char past ASCII if {@code asciiOnly}. */
+  private int firstKeyword(String text, boolean asciiOnly) {
     final int[] ascii = asciiClass;
     final int[] d = rows;
     final int out = firstOutputRow;
     int row = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
-      if (c >= 128) {
+      int k;
+      if (c < 128) {
+        k = ascii[c];
+      } else if (asciiOnly) {
         return -1;
+      } else {
+        k = otherClassOf(c);
       }
-      row = d[row + ascii[c]];
+      row = d[row + k];
       if (row >= out) {
         return 1;
       }
