@@ -41,8 +41,8 @@ public final class EngineAb {
       System.exit(2);
     }
     List<String> texts = switch (args[2]) {
-      case "clean" -> List.of(new Corpus(20261125L).cleanText(EngineBenchmark.SIZE));
-      case "trace" -> List.of(new Corpus(20261126L).realisticTrace(EngineBenchmark.SIZE,
+      case "clean" -> List.of(new Corpus(EngineBenchmark.SEED).cleanText(EngineBenchmark.SIZE));
+      case "trace" -> List.of(new Corpus(EngineBenchmark.SEED + 1).realisticTrace(EngineBenchmark.SIZE,
           EngineBenchmark.BYTES_PER_SECRET));
       default -> spanStrings();
     };
@@ -81,7 +81,7 @@ public final class EngineAb {
 
   private static List<String> spanStrings() {
     List<String> strings = new ArrayList<>();
-    for (Span span : PipelineCostBenchmark.request(new Corpus(7L), false)
+    for (Span span : PipelineCostBenchmark.request(PipelineCostBenchmark.corpus(false), false)
         .getResourceSpans(0).getScopeSpans(0).getSpansList()) {
       strings.add(span.getName());
       for (KeyValue kv : span.getAttributesList()) {

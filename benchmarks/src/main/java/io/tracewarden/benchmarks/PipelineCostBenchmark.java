@@ -83,8 +83,8 @@ public class PipelineCostBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    Corpus corpus = new Corpus(content.equals("clean") ? 7L : 8L);
     boolean withSecrets = content.equals("secrets10pct");
+    Corpus corpus = corpus(withSecrets);
     ExportTraceServiceRequest request = request(corpus, withSecrets);
     requestBytes = request.toByteArray();
 
@@ -194,6 +194,11 @@ public class PipelineCostBenchmark {
   }
 
   // ------------------------------------------------------------------ request
+
+  /** The corpus that {@link #request} draws from for each {@code content}. */
+  static Corpus corpus(boolean withSecrets) {
+    return new Corpus(withSecrets ? 8L : 7L);
+  }
 
   static ExportTraceServiceRequest request(Corpus corpus, boolean withSecrets) {
     ScopeSpans.Builder scope = ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder()
