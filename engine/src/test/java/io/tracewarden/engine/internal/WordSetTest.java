@@ -16,14 +16,7 @@ class WordSetTest {
     String alphabet = "kKeEyY_iId\"sShHaA256<x \u212A\u0130\u2022";
     Random random = new Random(3);
     for (int round = 0; round < 100_000; round++) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0, n = random.nextInt(12); i < n; i++) {
-        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-      }
-      String text = sb.toString();
-      String lower = text.toLowerCase(Locale.ROOT);
-      boolean expected = words.stream().anyMatch(lower::contains);
-      assertThat(set.foundIn(text)).as(text).isEqualTo(expected);
+      assertFoundAsContainsFinds(set, words, randomText(random, alphabet, 12));
     }
   }
 
@@ -36,13 +29,7 @@ class WordSetTest {
     String alphabet = "checksumCHECKSUM/sha1256:_.yourXX-< \n\"";
     Random random = new Random(4);
     for (int round = 0; round < 20_000; round++) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0, n = random.nextInt(120); i < n; i++) {
-        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-      }
-      String text = sb.toString();
-      String lower = text.toLowerCase(Locale.ROOT);
-      assertThat(set.foundIn(text)).as(text).isEqualTo(words.stream().anyMatch(lower::contains));
+      assertFoundAsContainsFinds(set, words, randomText(random, alphabet, 120));
     }
   }
 
@@ -62,17 +49,12 @@ class WordSetTest {
     for (List<String> set : List.of(words.subList(3, 40), words.subList(3, words.size()), words)) {
       WordSet wordSet = new WordSet(set);
       for (int round = 0; round < 20_000; round++) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0, n = random.nextInt(80); i < n; i++) {
-          sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
+        StringBuilder sb = new StringBuilder(randomText(random, alphabet, 80));
         if (round % 10 == 0) {
           String w = set.get(random.nextInt(set.size())).toUpperCase(Locale.ROOT);
           sb.insert(random.nextInt(sb.length() + 1), w);
         }
-        String text = sb.toString();
-        String lower = text.toLowerCase(Locale.ROOT);
-        assertThat(wordSet.foundIn(text)).as(text).isEqualTo(set.stream().anyMatch(lower::contains));
+        assertFoundAsContainsFinds(wordSet, set, sb.toString());
       }
     }
   }
@@ -81,5 +63,19 @@ class WordSetTest {
   void anEmptyWordIsInEveryText() {
     assertThat(new WordSet(List.of("")).foundIn("")).isTrue();
     assertThat(new WordSet(List.of()).foundIn("anything")).isFalse();
+  }
+
+  /** Fewer than {@code bound} chars drawn from {@code alphabet}. */
+  private static String randomText(Random random, String alphabet, int bound) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0, n = random.nextInt(bound); i < n; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  private static void assertFoundAsContainsFinds(WordSet set, List<String> words, String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    assertThat(set.foundIn(text)).as(text).isEqualTo(words.stream().anyMatch(lower::contains));
   }
 }
